@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "InDoubt",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "InDoubt", targets: ["InDoubt"]),
         .library(name: "InDoubtTesting", targets: ["InDoubtTesting"]),
