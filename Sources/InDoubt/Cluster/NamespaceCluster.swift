@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// PostgreSQL nodes, each in its own network namespace, on a bridge in the root namespace.
+///
+/// ```swift
+/// let cluster = try await NamespaceCluster.start(nodes: 1, installation: .newest())
+/// defer { Task { await cluster.shutdown() } }
+/// let connection = try await PostgresConnection.connect(cluster.nodes[0].connectionOptions(), deadline: .after(.seconds(2)))
+/// ```
+///
+/// Each cluster claims a slot from ``SlotRegistry``, so clusters started in parallel (in
+/// one process or several) get distinct names and subnets. ``shutdown()`` removes
+/// everything; if the process dies first, the ``Reaper`` does.
+public final class NamespaceCluster: Sendable {
+    /// The slot: names and subnet derive from it.
+    public let slot: Int
+    /// The nodes, `n1`, `n2`, ...
+    public let nodes: [PostgresNode]
+    /// The installation every node runs.
+    public let installation: PostgresInstallation
+    /// The cluster's folder.
+    public let folder: URL
+    /// The root namespace's address on the cluster bridge (the client's source address).
+    public let clientAddress: String
+    /// How long each node took from launch to ready, in node order.
+    public let readyTimes: [Duration]
+
+    private let isShutDown = Mutex(false)
+    private static let live = Mutex<[Int: NamespaceCluster]>([:])
+
+    private init(slot: Int, nodes: [PostgresNode], installation: PostgresInstallation, folder: URL,
+                 clientAddress: String, readyTimes: [Duration]) {
+        self.slot = slot
+        self.nodes = nodes
+        self.installation = installation
+        self.folder = folder
+        self.clientAddress = clientAddress
+        self.readyTimes = readyTimes
+    }
+
+    /// Starts `count` nodes and waits until each accepts a real connection.
+    ///
+    /// - Parameters:
+    ///   - count: How many nodes (1 or more).
+    ///   - installation: The PostgreSQL to run.
+    ///   - settings: Extra server settings (`max_prepared_transactions`, keepalives, ...).
+    ///   - logger: Where progress goes.
+    public static func start(
+        nodes count: Int = 1,
+        installation: PostgresInstallation,
+        settings: [String: String] = [:],
+        logger: Logger = Logger(label: "indoubt.cluster")
+    ) async throws -> NamespaceCluster {
+        precondition(count >= 1, "a cluster needs at least one node")
+        try Prerequisites.require()
+        let reaped = try Reaper.reap()
+        if !reaped.isEmpty {
+            logger.notice("reaped what dead runs left: \(reaped)")
+        }
+        let template = try await TemplateCache.template(for: installation)
+        let owner = ProcessIdentity.current
+        let slot = try SlotRegistry.claim(owner: owner)
+        let folder = Naming.folder(slot: slot, owner: owner.pid)
+        let subnet = Naming.subnet(slot: slot)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let nodes = (0..<count).map { index in
+                PostgresNode(
+                    name: "n\(index + 1)", index: index,
+                    namespace: Naming.namespace(slot: slot, node: index, owner: owner.pid),
+                    address: "\(subnet).\(10 + index)", port: 5432, installation: installation,
+                    folder: folder.appendingPathComponent("n\(index + 1)"), settings: settings)
+            }
+            try await createNetwork(slot: slot, nodes: nodes)
+            let readyTimes = try await withThrowingTaskGroup(of: (Int, Duration).self) { group in
+                for node in nodes {
+                    group.addTask {
+                        try await node.prepare(from: template)
+                        return (node.index, try await node.start())
+                    }
+                }
+                var times = Array(repeating: Duration.zero, count: nodes.count)
+                for try await (index, time) in group { times[index] = time }
+                return times
+            }
+            let cluster = NamespaceCluster(
+                slot: slot, nodes: nodes, installation: installation, folder: folder,
+                clientAddress: "\(subnet).1", readyTimes: readyTimes)
+            live.withLock { $0[slot] = cluster }
+            logger.info("cluster slot \(slot): \(count) node(s) of PostgreSQL \(installation.version) ready")
+            return cluster
+        } catch {
+            _ = try? SlotRegistry.withLock { Reaper.tearDown(slot: slot) }
+            throw error
+        }
+    }
+
+    /// Stops every server and removes namespaces, links, rules and folders. Idempotent.
+    public func shutdown() async {
+        let first = isShutDown.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for node in nodes { group.addTask { await node.stop(.immediate) } }
+        }
+        _ = try? SlotRegistry.withLock { Reaper.tearDown(slot: slot) }
+        _ = Self.live.withLock { $0.removeValue(forKey: slot) }
+    }
+
+    /// Tears down every cluster of this process at once, synchronously (for a SIGINT
+    /// handler, where there is no time to await).
+    public static func shutdownAllNow() {
+        let clusters = live.withLock { clusters in
+            defer { clusters.removeAll() }
+            return Array(clusters.values)
+        }
+        for cluster in clusters {
+            cluster.isShutDown.withLock { $0 = true }
+            _ = try? SlotRegistry.withLock { Reaper.tearDown(slot: cluster.slot) }
+        }
+    }
+
+    /// The node named `name` (`n1`, ...).
+    public func node(_ name: String) throws -> PostgresNode {
+        guard let node = nodes.first(where: { $0.name == name }) else { throw ClusterError.unknownNode(name) }
+        return node
+    }
+
+    private static func createNetwork(slot: Int, nodes: [PostgresNode]) async throws {
+        let bridge = Naming.bridge(slot: slot)
+        var root = [
+            "link add \(bridge) type bridge",
+            "addr add \(Naming.subnet(slot: slot)).1/24 dev \(bridge)",
+            "link set \(bridge) up",
+        ]
+        for node in nodes {
+            let host = Naming.hostLink(slot: slot, node: node.index)
+            let peer = Naming.nodeLink(slot: slot, node: node.index)
+            try await Command.run(["ip", "netns", "add", node.namespace])
+            root += [
+                "link add \(host) type veth peer name \(peer)",
+                "link set \(peer) netns \(node.namespace)",
+                "link set \(host) master \(bridge)",
+                "link set \(host) up",
+            ]
+        }
+        try await Command.run(["ip", "-batch", "-"], input: root.joined(separator: "\n") + "\n")
+        for node in nodes {
+            let peer = Naming.nodeLink(slot: slot, node: node.index)
+            let inside = [
+                "link set lo up",
+                "addr add \(node.address)/24 dev \(peer)",
+                "link set \(peer) up",
+            ]
+            try await Command.run(["ip", "-n", node.namespace, "-batch", "-"], input: inside.joined(separator: "\n") + "\n")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Identifies a process for the lifetime of that process: its pid plus its start time, so
+/// that a recycled pid is not mistaken for the original owner.
+public struct ProcessIdentity: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The process id.
+    public var pid: Int32
+    /// The start time in clock ticks since boot (`/proc/PID/stat`, field 22).
+    public var startTicks: UInt64
+
+    /// The calling process.
+    public static var current: ProcessIdentity {
+        let pid = getpid()
+        return ProcessIdentity(pid: pid, startTicks: startTicks(of: pid) ?? 0)
+    }
+
+    /// Whether this very process is still running.
+    public var isAlive: Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let ticks = Self.startTicks(of: pid) else { return false }
+        return ticks == startTicks
+    }
+
+    public var description: String { "pid \(pid)" }
+
+    /// Reads field 22 of `/proc/PID/stat`.
+    static func startTicks(of pid: Int32) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name start at field 3 (state).
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19 else { return nil }
+        return UInt64(fields[19])
+    }
+}
+
+/// The names InDoubt gives to what it creates, so that a reaper can find them.
+///
+/// A cluster owns a *slot* (0..<``slotCount``): subnet `10.213.SLOT.0/24`, bridge
+/// `idbSLOTbr`, host-side veths `idbSLOThN`, namespaces `idbSLOTnN-pPID`, and a folder
+/// `/tmp/indoubt-PID-sSLOT`. The owner's identity is recorded in
+/// `STATE/slots/SLOT/owner.json`.
+public enum Naming {
+    /// How many slots (and so clusters at once) a machine can have.
+    public static let slotCount = 200
+    /// Every name InDoubt gives to a namespace or link starts with this.
+    public static let prefix = "idb"
+
+    /// Where slot claims live (`INDOUBT_STATE_DIR`, default `/run/indoubt`).
+    public static var stateDirectory: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.environment["INDOUBT_STATE_DIR"] ?? "/run/indoubt")
+    }
+
+    /// Where cluster folders live (`INDOUBT_TMPDIR`, default `/tmp`); it must be one the
+    /// `postgres` user can traverse.
+    public static var temporaryRoot: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.environment["INDOUBT_TMPDIR"] ?? "/tmp")
+    }
+
+    /// The bridge of a slot.
+    public static func bridge(slot: Int) -> String { "\(prefix)\(slot)br" }
+    /// The host-side veth of node `index`.
+    public static func hostLink(slot: Int, node index: Int) -> String { "\(prefix)\(slot)h\(index)" }
+    /// The namespace-side veth of node `index` (before it moves into the namespace).
+    public static func nodeLink(slot: Int, node index: Int) -> String { "\(prefix)\(slot)v\(index)" }
+    /// The network namespace of node `index`.
+    public static func namespace(slot: Int, node index: Int, owner: Int32) -> String { "\(prefix)\(slot)n\(index)-p\(owner)" }
+    /// The folder of a slot's cluster.
+    public static func folder(slot: Int, owner: Int32) -> URL {
+        temporaryRoot.appendingPathComponent("indoubt-\(owner)-s\(slot)")
+    }
+    /// The subnet prefix (first three octets) of a slot.
+    public static func subnet(slot: Int) -> String { "10.213.\(slot)" }
+
+    /// The slot a namespace or link name belongs to, if it is one of ours.
+    public static func slot(ofName name: String) -> Int? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }
+        guard !digits.isEmpty, let slot = Int(digits), slot < slotCount else { return nil }
+        let rest = name.dropFirst(prefix.count + digits.count)
+        guard rest.hasPrefix("br") || rest.hasPrefix("h") || rest.hasPrefix("v") || rest.hasPrefix("n") else { return nil }
+        return slot
+    }
+
+    /// The owner pid and slot of a cluster folder name `indoubt-PID-sSLOT`.
+    public static func owner(ofFolder name: String) -> (pid: Int32, slot: Int)? {
+        let parts = name.split(separator: "-")
+        guard parts.count == 3, parts[0] == "indoubt", let pid = Int32(parts[1]),
+              parts[2].hasPrefix("s"), let slot = Int(parts[2].dropFirst()) else { return nil }
+        return (pid, slot)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One PostgreSQL server in its own network namespace.
+///
+/// The server runs as the `postgres` user inside namespace ``namespace``, listens on
+/// ``address``:``port``, and is reached from the root namespace over a veth on the
+/// cluster's bridge. Faults are applied with iptables and tc inside the namespace
+/// (``exec(_:)``), never in the root namespace.
+public final class PostgresNode: Sendable {
+    /// How to stop a server.
+    public enum StopMode: String, Sendable, CaseIterable {
+        /// SIGINT: roll back open transactions, then shut down cleanly.
+        case fast
+        /// SIGQUIT: stop at once, recover on the next start.
+        case immediate
+        /// SIGKILL of the postmaster.
+        case kill
+    }
+
+    /// `n1`, `n2`, ...
+    public let name: String
+    /// 0-based position in the cluster.
+    public let index: Int
+    /// The network namespace.
+    public let namespace: String
+    /// The node's address, reachable from the root namespace.
+    public let address: String
+    /// The server's port.
+    public let port: Int
+    /// The installation it runs.
+    public let installation: PostgresInstallation
+    /// The node's folder (data, socket, log).
+    public let folder: URL
+    /// Server settings passed as `-c name=value` at every start.
+    public let settings: [String: String]
+
+    private let process = Mutex<Process?>(nil)
+
+    /// The data folder.
+    public var dataDirectory: URL { folder.appendingPathComponent("data") }
+    /// The Unix socket folder (inside the node folder, not in `/var/run`).
+    public var socketDirectory: URL { folder.appendingPathComponent("socket") }
+    /// The server log.
+    public var logFile: URL { folder.appendingPathComponent("server.log") }
+
+    /// Settings every node gets: fast and quiet, but with real commits.
+    public static let defaultSettings: [String: String] = [
+        "fsync": "off",
+        "full_page_writes": "off",
+        "synchronous_commit": "on",
+        "shared_buffers": "32MB",
+        "max_connections": "200",
+        "log_min_messages": "warning",
+        "log_line_prefix": "%m [%p] ",
+        "tcp_keepalives_idle": "1",
+        "tcp_keepalives_interval": "1",
+        "tcp_keepalives_count": "3",
+        "tcp_user_timeout": "2000",
+    ]
+
+    init(name: String, index: Int, namespace: String, address: String, port: Int,
+         installation: PostgresInstallation, folder: URL, settings: [String: String]) {
+        self.name = name
+        self.index = index
+        self.namespace = namespace
+        self.address = address
+        self.port = port
+        self.installation = installation
+        self.folder = folder
+        self.settings = Self.defaultSettings.merging(settings) { $1 }
+    }
+
+    /// Options for a client in the root namespace.
+    public func connectionOptions(applicationName: String = "indoubt") -> ConnectionOptions {
+        ConnectionOptions(host: address, port: port, applicationName: applicationName)
+    }
+
+    /// The postmaster's pid, while it runs.
+    public var serverPID: Int32? {
+        process.withLock { $0.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
+    }
+
+    /// The command line that starts the server.
+    public var serverCommand: [String] {
+        var arguments = [installation.postgres.path, "-D", dataDirectory.path,
+                         "-c", "listen_addresses=\(address)", "-c", "port=\(port)",
+                         "-c", "unix_socket_directories=\(socketDirectory.path)"]
+        for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
+            arguments += ["-c", "\(key)=\(value)"]
+        }
+        return ["ip", "netns", "exec", namespace] + PostgresUser.command(arguments)
+    }
+
+    /// Copies `template` into the data folder (first start only).
+    func prepare(from template: URL) async throws {
+        try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        try await Command.run(["cp", "-a", template.path, dataDirectory.path])
+        try await Command.run(["chown", "-R", "postgres:", folder.path])
+        try await Command.run(["chmod", "700", dataDirectory.path])
+    }
+
+    /// Starts the server and waits until a real connection succeeds.
+    /// - Returns: how long it took from launch to the first successful connection.
+    @discardableResult
+    public func start(readyWithin timeout: Duration = .seconds(20)) async throws -> Duration {
+        let began = ContinuousClock.now
+        guard serverPID == nil else { return .zero }
+        let command = serverCommand
+        guard let executable = Command.find(command[0]) else { throw ClusterError.missingTool("ip", package: "iproute2") }
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: logFile)
+        try log.seekToEnd()
+        let server = Process()
+        server.executableURL = executable
+        server.arguments = Array(command.dropFirst())
+        server.standardOutput = log
+        server.standardError = log
+        server.standardInput = FileHandle.nullDevice
+        server.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
+        try server.run()
+        try? log.close()
+        process.withLock { $0 = server }
+        try await waitUntilReady(within: timeout)
+        return began.duration(to: .now)
+    }
+
+    /// Polls with real connections until one succeeds, the server dies, or `timeout` passes.
+    private func waitUntilReady(within timeout: Duration) async throws {
+        let deadline = Deadline.after(timeout)
+        var lastError = "no attempt made"
+        while !deadline.hasPassed {
+            guard serverPID != nil else {
+                throw ClusterError.serverNotReady(node: name, reason: "the server exited during start-up", logTail: logTail())
+            }
+            do {
+                let connection = try await PostgresConnection.connect(
+                    connectionOptions(applicationName: "indoubt-ready"), deadline: .after(.milliseconds(500)).earliest(deadline))
+                _ = try await connection.query("SELECT 1", deadline: .after(.seconds(2)).earliest(deadline))
+                connection.close()
+                return
+            } catch {
+                lastError = String(describing: error)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        throw ClusterError.serverNotReady(node: name, reason: "no connection within \(timeout): \(lastError)", logTail: logTail())
+    }
+
+    /// Stops the server and waits until it has exited.
+    public func stop(_ mode: StopMode = .fast, within timeout: Duration = .seconds(10)) async {
+        guard let pid = serverPID else { return }
+        let signal: Int32 = switch mode {
+        case .fast: SIGINT
+        case .immediate: SIGQUIT
+        case .kill: SIGKILL
+        }
+        kill(pid, SIGCONT)
+        kill(pid, signal)
+        let deadline = Deadline.after(timeout)
+        while serverPID != nil && !deadline.hasPassed {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        if serverPID != nil {
+            kill(pid, SIGKILL)
+            while serverPID != nil { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        if mode == .kill {
+            // Backends notice the postmaster's death on their own; wait until they have
+            // gone so that a restart finds the data folder free.
+            await waitForNamespaceEmpty(within: .seconds(10))
+        }
+    }
+
+    /// Restarts the server.
+    @discardableResult
+    public func restart(_ mode: StopMode = .fast) async throws -> Duration {
+        await stop(mode)
+        return try await start()
+    }
+
+    /// Pauses (SIGSTOP) or resumes (SIGCONT) the postmaster and all its backends.
+    public func pause(_ paused: Bool) async throws {
+        let pids = try await Command.run(["ip", "netns", "pids", namespace]).stdout
+        for pid in pids.split(whereSeparator: \.isNewline).compactMap({ Int32($0) }) {
+            kill(pid, paused ? SIGSTOP : SIGCONT)
+        }
+    }
+
+    /// Runs `arguments` inside the node's network namespace (for iptables and tc).
+    @discardableResult
+    public func exec(_ arguments: [String], check: Bool = true) async throws -> Command.Output {
+        try await Command.run(["ip", "netns", "exec", namespace] + arguments, check: check)
+    }
+
+    /// The last lines of the server log.
+    public func logTail(lines: Int = 20) -> String {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    private func waitForNamespaceEmpty(within timeout: Duration) async {
+        let deadline = Deadline.after(timeout)
+        while !deadline.hasPassed {
+            let pids = (try? await Command.run(["ip", "netns", "pids", namespace]).stdout) ?? ""
+            if pids.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Removes what dead InDoubt processes left behind: servers, namespaces, links, folders
+/// and slot claims, like Testcontainers' Ryuk. Runs before every cluster starts and as
+/// `indoubt reap`. It only touches things named by ``Naming`` whose owner is gone.
+public enum Reaper {
+    /// What a reaping pass removed.
+    public struct Report: Sendable, Equatable {
+        /// Slots whose owner was dead.
+        public var slots: [Int] = []
+        /// Namespaces deleted.
+        public var namespaces: [String] = []
+        /// Links deleted.
+        public var links: [String] = []
+        /// Folders deleted.
+        public var folders: [String] = []
+        /// Server processes stopped.
+        public var processes: [Int32] = []
+
+        /// Whether nothing was found.
+        public var isEmpty: Bool { slots.isEmpty && namespaces.isEmpty && links.isEmpty && folders.isEmpty && processes.isEmpty }
+    }
+
+    /// Reaps everything whose owner is dead. Safe to run at any time, from any process.
+    @discardableResult
+    public static func reap() throws -> Report {
+        try SlotRegistry.withLock {
+            var report = Report()
+            let slotNames = (try? FileManager.default.contentsOfDirectory(atPath: SlotRegistry.slotsDirectory.path)) ?? []
+            for name in slotNames {
+                guard let slot = Int(name) else { continue }
+                let record = SlotRegistry.readOwner(SlotRegistry.slotsDirectory.appendingPathComponent(name))
+                if record?.owner.isAlive == true { continue }
+                report.slots.append(slot)
+                merge(tearDown(slot: slot), into: &report)
+            }
+            // Leftovers whose slot claim is gone too (for example after /run was cleared).
+            let live = SlotRegistry.liveOwners()
+            for namespace in namespaces() where Naming.slot(ofName: namespace).map({ live[$0] == nil }) == true {
+                merge(stopServers(inNamespace: namespace), into: &report)
+                if (try? Command.runBlocking(["ip", "netns", "delete", namespace])) != nil { report.namespaces.append(namespace) }
+            }
+            for link in links() where Naming.slot(ofName: link).map({ live[$0] == nil }) == true {
+                if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
+            }
+            for folder in folders() {
+                guard let owner = Naming.owner(ofFolder: folder.lastPathComponent), live[owner.slot] != owner.pid else { continue }
+                report.processes += stopServers(under: folder)
+                if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
+            }
+            return report
+        }
+    }
+
+    /// Removes every resource of `slot`. The caller holds the lock.
+    @discardableResult
+    static func tearDown(slot: Int) -> Report {
+        var report = Report()
+        for folder in folders() where Naming.owner(ofFolder: folder.lastPathComponent)?.slot == slot {
+            report.processes += stopServers(under: folder)
+        }
+        for namespace in namespaces() where Naming.slot(ofName: namespace) == slot {
+            report.processes += stopServers(inNamespace: namespace).processes
+            if (try? Command.runBlocking(["ip", "netns", "delete", namespace])) != nil { report.namespaces.append(namespace) }
+        }
+        for link in links() where Naming.slot(ofName: link) == slot {
+            if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
+        }
+        for folder in folders() where Naming.owner(ofFolder: folder.lastPathComponent)?.slot == slot {
+            if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
+        }
+        SlotRegistry.release(slot)
+        return report
+    }
+
+    private static func merge(_ other: Report, into report: inout Report) {
+        report.namespaces += other.namespaces
+        report.links += other.links
+        report.folders += other.folders
+        report.processes += other.processes
+    }
+
+    /// Stops the postmasters whose data folders lie under `folder` (read from each
+    /// `postmaster.pid`, checked against the process's command line).
+    static func stopServers(under folder: URL) -> [Int32] {
+        var stopped: [Int32] = []
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        while let path = enumerator?.nextObject() as? String {
+            guard path.hasSuffix("postmaster.pid") else { continue }
+            let dataDirectory = folder.appendingPathComponent(path).deletingLastPathComponent().path
+            guard let text = try? String(contentsOfFile: folder.appendingPathComponent(path).path, encoding: .utf8),
+                  let pid = text.split(separator: "\n").first.flatMap({ Int32($0) }) else { continue }
+            if ServerProcess.stop(pid: pid, ifCommandLineContains: dataDirectory) { stopped.append(pid) }
+        }
+        return stopped
+    }
+
+    /// Stops any process still running in `namespace` that runs a `postgres` binary.
+    static func stopServers(inNamespace namespace: String) -> Report {
+        var report = Report()
+        let pids = (try? Command.runBlocking(["ip", "netns", "pids", namespace]).stdout) ?? ""
+        for pid in pids.split(whereSeparator: \.isNewline).compactMap({ Int32($0) }) {
+            if ServerProcess.stop(pid: pid, ifCommandLineContains: "postgres") { report.processes.append(pid) }
+        }
+        return report
+    }
+
+    static func namespaces() -> [String] {
+        let output = (try? Command.runBlocking(["ip", "netns", "list"]).stdout) ?? ""
+        return output.split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: " ").first.map(String.init)
+        }.filter { $0.hasPrefix(Naming.prefix) }
+    }
+
+    static func links() -> [String] {
+        let output = (try? Command.runBlocking(["ip", "-o", "link", "show"]).stdout) ?? ""
+        return output.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+            let fields = line.split(separator: ":", maxSplits: 2)
+            guard fields.count >= 2 else { return nil }
+            let name = fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@").first.map(String.init)
+            return name.flatMap { $0.hasPrefix(Naming.prefix) ? $0 : nil }
+        }
+    }
+
+    static func folders() -> [URL] {
+        let root = Naming.temporaryRoot
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return names.filter { Naming.owner(ofFolder: $0) != nil }.map { root.appendingPathComponent($0) }
+    }
+}

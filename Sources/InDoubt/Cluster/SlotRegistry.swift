@@ -1,0 +1,83 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hands out cluster slots (distinct names and subnets) across processes, and records who
+/// owns each so that the ``Reaper`` can clean up after a dead owner.
+public enum SlotRegistry {
+    struct OwnerRecord: Codable {
+        var owner: ProcessIdentity
+        var created: Date
+    }
+
+    static var slotsDirectory: URL { Naming.stateDirectory.appendingPathComponent("slots") }
+
+    /// Runs `body` while holding the machine-wide InDoubt lock (an `flock` on
+    /// `STATE/lock`), so that claims and reaping never race.
+    static func withLock<T>(_ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: slotsDirectory, withIntermediateDirectories: true)
+        let path = Naming.stateDirectory.appendingPathComponent("lock").path
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CommandError(arguments: ["open", path], status: nil, stderr: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw CommandError(arguments: ["flock", path], status: nil, stderr: String(cString: strerror(errno)))
+            }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    /// Claims a free slot for `owner`, skipping slots whose subnet is routed by something
+    /// that is not InDoubt's. Reaps slots of dead owners on the way.
+    static func claim(owner: ProcessIdentity = .current) throws -> Int {
+        try withLock {
+            let routes = (try? Command.runBlocking(["ip", "-4", "route", "show"]).stdout) ?? ""
+            let start = Int(owner.pid) % Naming.slotCount
+            for offset in 0..<Naming.slotCount {
+                let slot = (start + offset) % Naming.slotCount
+                let directory = slotsDirectory.appendingPathComponent(String(slot))
+                if let record = readOwner(directory) {
+                    guard !record.owner.isAlive else { continue }
+                    Reaper.tearDown(slot: slot)
+                } else if FileManager.default.fileExists(atPath: directory.path) {
+                    // A claim without an owner file: its creator died mid-claim.
+                    Reaper.tearDown(slot: slot)
+                }
+                if routes.contains(Naming.subnet(slot: slot) + ".") { continue }
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let data = try JSONEncoder().encode(OwnerRecord(owner: owner, created: Date()))
+                try data.write(to: directory.appendingPathComponent("owner.json"), options: .atomic)
+                return slot
+            }
+            throw ClusterError.noFreeSlot
+        }
+    }
+
+    /// Releases `slot` (after its resources are gone).
+    static func release(_ slot: Int) {
+        try? FileManager.default.removeItem(at: slotsDirectory.appendingPathComponent(String(slot)))
+    }
+
+    static func readOwner(_ directory: URL) -> OwnerRecord? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("owner.json")) else { return nil }
+        return try? JSONDecoder().decode(OwnerRecord.self, from: data)
+    }
+
+    /// The owner pid of every slot whose owner is alive.
+    static func liveOwners() -> [Int: Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: slotsDirectory.path)) ?? []
+        var owners: [Int: Int32] = [:]
+        for name in names {
+            guard let slot = Int(name), let record = readOwner(slotsDirectory.appendingPathComponent(name)),
+                  record.owner.isAlive else { continue }
+            owners[slot] = record.owner.pid
+        }
+        return owners
+    }
+}

@@ -1,0 +1,61 @@
+/// What the client had sent to the server when a call failed.
+///
+/// This, not the error code, decides whether a write's outcome is known: libpq attaches no
+/// SQLSTATE to its own errors, and a lost connection after COMMIT was sent says nothing
+/// about whether the transaction committed.
+public enum SentPhase: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Nothing of this call had been sent (for example, the connection never came up).
+    case nothing
+    /// A statement that cannot commit anything on its own (`BEGIN`, an `INSERT` inside a
+    /// transaction, a read).
+    case statement
+    /// `COMMIT`, `COMMIT PREPARED`, or a write in autocommit mode: once sent, it may apply.
+    case commit
+}
+
+/// An error from the PostgreSQL client, with enough context to classify the outcome.
+public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The broad cause.
+    public enum Kind: String, Sendable, Hashable {
+        /// Could not establish the connection.
+        case connect
+        /// The client-side deadline passed; the connection was abandoned.
+        case timeout
+        /// The connection broke (libpq's own error, no SQLSTATE).
+        case connectionLost
+        /// The server answered with an error (SQLSTATE present).
+        case server
+        /// The connection was used after it had been abandoned or closed.
+        case closed
+        /// libpq refused the call (for example, out of memory).
+        case client
+    }
+
+    /// The broad cause.
+    public var kind: Kind
+    /// The server's SQLSTATE, when the server sent one.
+    public var sqlState: String?
+    /// The message, from the server or libpq, trimmed.
+    public var message: String
+    /// What the client had sent when the error came.
+    public var sent: SentPhase
+    /// The statement being run, if any (for context in logs).
+    public var statement: String?
+
+    /// Creates an error.
+    public init(kind: Kind, sqlState: String? = nil, message: String, sent: SentPhase, statement: String? = nil) {
+        self.kind = kind
+        self.sqlState = sqlState
+        self.message = message
+        self.sent = sent
+        self.statement = statement
+    }
+
+    public var description: String {
+        var text = "\(kind.rawValue)"
+        if let sqlState { text += " [\(sqlState)]" }
+        text += ": \(message) (sent: \(sent.rawValue)"
+        if let statement { text += ", statement: \(statement.prefix(60))" }
+        return text + ")"
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A failure of an external command (`ip`, `iptables`, `tc`, `initdb`, ...), with what it said.
+public struct CommandError: Error, Sendable, CustomStringConvertible {
+    /// The command line that failed.
+    public var arguments: [String]
+    /// Its exit status, or `nil` if it could not be started.
+    public var status: Int32?
+    /// What it wrote to standard error (or why it could not start).
+    public var stderr: String
+
+    public var description: String {
+        let line = arguments.joined(separator: " ")
+        guard let status else { return "could not run `\(line)`: \(stderr)" }
+        let said = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        return "`\(line)` exited with status \(status)" + (said.isEmpty ? "" : ": \(said)")
+    }
+}
+
+/// Runs external programs and collects their output.
+public enum Command {
+    /// The result of a finished command.
+    public struct Output: Sendable {
+        /// Exit status.
+        public var status: Int32
+        /// Standard output.
+        public var stdout: String
+        /// Standard error.
+        public var stderr: String
+    }
+
+    /// Runs `arguments` (the first is the program, found on `PATH`) and returns its output;
+    /// throws ``CommandError`` when it cannot start or, with `check`, exits non-zero.
+    @discardableResult
+    public static func run(_ arguments: [String], check: Bool = true, input: String? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(arguments, check: check, input: input) })
+            }
+        }
+    }
+
+    /// The blocking form of ``run(_:check:input:)``, for signal handlers and `deinit`s.
+    @discardableResult
+    public static func runBlocking(_ arguments: [String], check: Bool = true, input: String? = nil) throws -> Output {
+        guard let program = arguments.first, let executable = find(program) else {
+            throw CommandError(arguments: arguments, status: nil, stderr: "`\(arguments.first ?? "")` is not installed or not on PATH")
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = Array(arguments.dropFirst())
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        do {
+            try process.run()
+        } catch {
+            throw CommandError(arguments: arguments, status: nil, stderr: String(describing: error))
+        }
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try? stdin.fileHandleForWriting.close()
+        }
+        // Read both pipes concurrently so that neither can fill up and stall the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errorData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        let output = Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData, as: UTF8.self))
+        if check && output.status != 0 {
+            throw CommandError(arguments: arguments, status: output.status, stderr: output.stderr)
+        }
+        return output
+    }
+
+    /// The full path of `program` on `PATH` (plus the sbin folders, which root's PATH may lack).
+    public static func find(_ program: String) -> URL? {
+        if program.contains("/") {
+            return FileManager.default.isExecutableFile(atPath: program) ? URL(fileURLWithPath: program) : nil
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let folders = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+        for folder in folders {
+            let candidate = folder + "/" + program
+            if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
+        }
+        return nil
+    }
+}

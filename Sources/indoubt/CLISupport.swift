@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import InDoubt
+
+/// A user-facing error: its message is printed as is, and the exit code is 2 (bad input or
+/// a missing prerequisite).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension CLIError: CustomNSError {
+    static var errorDomain: String { "indoubt" }
+    var errorCode: Int { 2 }
+}
+
+/// Small pieces the subcommands share.
+enum CLISupport {
+    /// The installation for `--pg`, or the newest.
+    static func installation(_ selector: String?) throws -> PostgresInstallation {
+        do {
+            return try selector.map { try PostgresInstallation.resolve($0) } ?? PostgresInstallation.newest()
+        } catch let error as ClusterError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Starts a namespace cluster, turning missing prerequisites into exit code 2.
+    static func cluster(nodes: Int, installation: PostgresInstallation, settings: [String: String] = [:]) async throws -> NamespaceCluster {
+        let problems = Prerequisites.problems()
+        if !problems.isEmpty {
+            throw ValidationError(problems.map(\.description).joined(separator: "\n"))
+        }
+        return try await NamespaceCluster.start(nodes: nodes, installation: installation, settings: settings)
+    }
+
+    /// `0.123` style seconds.
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%.3f", value)
+    }
+}
