@@ -74,7 +74,8 @@ public final class NamespaceCluster: Sendable {
                 PostgresNode(
                     name: "n\(index + 1)", index: index,
                     namespace: Naming.namespace(slot: slot, node: index, owner: owner.pid),
-                    address: "\(subnet).\(10 + index)", port: 5432, installation: installation,
+                    address: "\(subnet).\(10 + index)", port: 5432,
+                    interfaceName: Naming.nodeLink(slot: slot, node: index), installation: installation,
                     folder: folder.appendingPathComponent("n\(index + 1)"), settings: settings)
             }
             try await createNetwork(slot: slot, nodes: nodes)

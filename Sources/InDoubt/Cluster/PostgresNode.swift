@@ -32,6 +32,8 @@ public final class PostgresNode: Sendable {
     public let address: String
     /// The server's port.
     public let port: Int
+    /// The node's interface inside its namespace.
+    public let interfaceName: String
     /// The installation it runs.
     public let installation: PostgresInstallation
     /// The node's folder (data, socket, log).
@@ -63,9 +65,10 @@ public final class PostgresNode: Sendable {
         "tcp_user_timeout": "2000",
     ]
 
-    init(name: String, index: Int, namespace: String, address: String, port: Int,
+    init(name: String, index: Int, namespace: String, address: String, port: Int, interfaceName: String,
          installation: PostgresInstallation, folder: URL, settings: [String: String]) {
         self.name = name
+        self.interfaceName = interfaceName
         self.index = index
         self.namespace = namespace
         self.address = address

@@ -56,6 +56,26 @@ public enum Reaper {
         }
     }
 
+    /// What exists now of `slot` (or of every slot, when `nil`), without touching it: for
+    /// checking that a teardown left nothing behind.
+    public static func traces(ofSlot slot: Int?) -> Report {
+        func matches(_ candidate: Int?) -> Bool { candidate != nil && (slot == nil || candidate == slot) }
+        var report = Report()
+        report.namespaces = namespaces().filter { matches(Naming.slot(ofName: $0)) }
+        report.links = links().filter { matches(Naming.slot(ofName: $0)) }
+        let folders = folders().filter { matches(Naming.owner(ofFolder: $0.lastPathComponent)?.slot) }
+        report.folders = folders.map(\.path)
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        report.processes = processes.compactMap { Int32($0) }.filter { pid in
+            guard let line = ServerProcess.commandLine(of: pid) else { return false }
+            return folders.contains { line.contains($0.path + "/") }
+        }
+        if let slot, FileManager.default.fileExists(atPath: SlotRegistry.slotsDirectory.appendingPathComponent(String(slot)).path) {
+            report.slots = [slot]
+        }
+        return report
+    }
+
     /// Removes every resource of `slot`. The caller holds the lock.
     @discardableResult
     static func tearDown(slot: Int) -> Report {

@@ -1,0 +1,41 @@
+/// Where faults are applied: the network context of one PostgreSQL server (a node's
+/// namespace, or a container's sidecar), never the root namespace.
+public protocol FaultTarget: Sendable {
+    /// A name for logs (`n1`, a container name).
+    var targetName: String { get }
+    /// The server's port, as seen inside the target.
+    var serverPort: Int { get }
+    /// The server-side network interface, for tc.
+    var serverInterface: String { get }
+    /// Runs a command inside the target's network context.
+    @discardableResult
+    func runInNetwork(_ invocation: Command.Invocation) async throws -> Command.Output
+}
+
+extension FaultTarget {
+    /// A fault of `kind` fitted to this target's port and interface.
+    public func fault(_ kind: Fault.Kind, rate: String = "64kbit") -> Fault {
+        Fault(kind, port: serverPort, interface: serverInterface, rate: rate)
+    }
+
+    /// Applies `fault`; returns when its rules are in force.
+    public func apply(_ fault: Fault) async throws {
+        for invocation in fault.applyCommands { try await runInNetwork(invocation) }
+    }
+
+    /// Removes exactly what ``apply(_:)`` added.
+    public func heal(_ fault: Fault) async throws {
+        for invocation in fault.healCommands { try await runInNetwork(invocation) }
+    }
+}
+
+extension PostgresNode: FaultTarget {
+    public var targetName: String { name }
+    public var serverPort: Int { port }
+    public var serverInterface: String { interfaceName }
+
+    @discardableResult
+    public func runInNetwork(_ invocation: Command.Invocation) async throws -> Command.Output {
+        try await Command.run(["ip", "netns", "exec", namespace] + invocation.arguments, input: invocation.input)
+    }
+}

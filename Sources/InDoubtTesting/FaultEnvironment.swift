@@ -1,0 +1,63 @@
+import Foundation
+import InDoubt
+
+/// Decides whether fault tests can run here, and what to do when they cannot.
+///
+/// Without root, `ip`, `iptables` or PostgreSQL, fault tests skip with the reason. With
+/// `INDOUBT_REQUIRE_FAULTS=1` (CI sets it) a missing prerequisite fails the test instead,
+/// because a fault test that silently skips proves nothing.
+public enum FaultEnvironment {
+    /// Whether `INDOUBT_REQUIRE_FAULTS=1` is set.
+    public static var isRequired: Bool {
+        ProcessInfo.processInfo.environment["INDOUBT_REQUIRE_FAULTS"] == "1"
+    }
+
+    /// The PostgreSQL the tests use: `INDOUBT_PG` (a major version or a bin folder), else
+    /// the newest installed.
+    public static func installation() throws -> PostgresInstallation {
+        if let selector = ProcessInfo.processInfo.environment["INDOUBT_PG"], !selector.isEmpty {
+            return try PostgresInstallation.resolve(selector)
+        }
+        return try PostgresInstallation.newest()
+    }
+
+    /// Why fault tests cannot run here; empty when they can.
+    public static func problems() -> [String] {
+        var problems = Prerequisites.problems().map(\.description)
+        if problems.isEmpty {
+            do { _ = try installation() } catch { problems.append(String(describing: error)) }
+        }
+        return problems
+    }
+
+    /// What a fixture should do.
+    public enum Decision: Equatable, Sendable {
+        /// Everything is here.
+        case run
+        /// Skip, with this reason.
+        case skip(String)
+        /// Fail, with this reason (`INDOUBT_REQUIRE_FAULTS=1`).
+        case fail(String)
+    }
+
+    /// The decision for this machine and environment.
+    public static func decision() -> Decision {
+        decide(problems: problems(), required: isRequired)
+    }
+
+    /// The decision for given problems (pure, for unit tests).
+    public static func decide(problems: [String], required: Bool) -> Decision {
+        guard !problems.isEmpty else { return .run }
+        let reason = "fault tests cannot run here: " + problems.joined(separator: "; ")
+        return required ? .fail(reason + " (INDOUBT_REQUIRE_FAULTS=1 makes this a failure)") : .skip(reason)
+    }
+}
+
+/// The error a fixture throws when a prerequisite is missing and `INDOUBT_REQUIRE_FAULTS=1`.
+public struct MissingPrerequisite: Error, CustomStringConvertible {
+    /// What is missing and how to fix it.
+    public var description: String
+
+    /// Creates the error.
+    public init(description: String) { self.description = description }
+}

@@ -1,0 +1,65 @@
+import InDoubt
+import InDoubtTesting
+import Testing
+
+@Suite("Names, versions and prerequisites")
+struct ClusterNamingTests {
+    @Test("Every name of a slot carries the prefix and maps back to its slot")
+    func namesMapBack() {
+        for slot in [0, 7, 199] {
+            let names = [Naming.bridge(slot: slot), Naming.hostLink(slot: slot, node: 2),
+                         Naming.nodeLink(slot: slot, node: 0), Naming.namespace(slot: slot, node: 1, owner: 4_194_304)]
+            for name in names {
+                #expect(name.hasPrefix("idb"))
+                #expect(Naming.slot(ofName: name) == slot)
+            }
+            #expect(Naming.bridge(slot: slot).count <= 15)
+            #expect(Naming.hostLink(slot: slot, node: 9).count <= 15)
+        }
+        #expect(Naming.slot(ofName: "eth0") == nil)
+        #expect(Naming.slot(ofName: "idbx") == nil)
+        #expect(Naming.slot(ofName: "idb250br") == nil)
+    }
+
+    @Test("Cluster folders name their owner's pid and slot")
+    func folderOwner() {
+        let folder = Naming.folder(slot: 42, owner: 1234)
+        #expect(folder.lastPathComponent == "indoubt-1234-s42")
+        #expect(Naming.owner(ofFolder: "indoubt-1234-s42")! == (1234, 42))
+        #expect(Naming.owner(ofFolder: "indoubt-cache") == nil)
+        #expect(Naming.owner(ofFolder: "indoubt-12-x4") == nil)
+    }
+
+    @Test("Versions are read from postgres --version", arguments: [
+        ("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)", "15.18"),
+        ("postgres (PostgreSQL) 18.1", "18.1"),
+        ("postgres (PostgreSQL) 17beta2", "17"),
+    ])
+    func parseVersion(output: String, version: String) {
+        #expect(PostgresInstallation.parseVersion(output) == version)
+    }
+
+    @Test("Something that is not PostgreSQL has no version")
+    func notPostgres() {
+        #expect(PostgresInstallation.parseVersion("bash 5.2") == nil)
+    }
+
+    @Test("An unknown version is an error that lists what exists and what to do")
+    func unknownVersion() {
+        let error = ClusterError.unknownVersion(requested: "9", installed: [])
+        #expect(error.description.contains("PostgreSQL 9 is not installed; found: none"))
+        #expect(error.description.contains("--pg"))
+    }
+
+    @Test("Missing prerequisites skip, or fail when INDOUBT_REQUIRE_FAULTS=1")
+    func decision() {
+        #expect(FaultEnvironment.decide(problems: [], required: true) == .run)
+        #expect(FaultEnvironment.decide(problems: ["not root"], required: false) == .skip("fault tests cannot run here: not root"))
+        guard case .fail(let reason) = FaultEnvironment.decide(problems: ["no iptables"], required: true) else {
+            Issue.record("a required run must fail, not skip")
+            return
+        }
+        #expect(reason.contains("no iptables"))
+        #expect(reason.contains("INDOUBT_REQUIRE_FAULTS=1"))
+    }
+}

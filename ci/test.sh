@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite as CI does: installs prerequisites, runs `swift test` with fault
+# tests required (a missing prerequisite fails instead of skipping), then checks that the
+# run left nothing behind and did not touch the root namespace's rules or links.
+# Usage (as root): bash ci/test.sh [extra swift test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash ci/setup.sh
+export INDOUBT_REQUIRE_FAULTS=1
+
+snapshot() { { iptables-save | grep -v '^#'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
+before=$(snapshot)
+
+status=0
+swift test "$@" || status=$?
+
+leftovers=$( { ip netns list | grep -E '^idb' || true; ip -o link show | awk -F': ' '{print $2}' | grep -E '^idb' || true;
+               ls -d /tmp/indoubt-[0-9]*-s[0-9]* 2>/dev/null || true; } )
+if [ -n "$leftovers" ]; then
+  echo "ci/test.sh: the tests left these behind:" >&2
+  echo "$leftovers" >&2
+  status=1
+fi
+if [ "$(snapshot)" != "$before" ]; then
+  echo "ci/test.sh: the root namespace's iptables rules or links changed during the run:" >&2
+  diff <(echo "$before") <(snapshot) >&2 || true
+  status=1
+fi
+exit "$status"
