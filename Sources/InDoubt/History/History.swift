@@ -1,0 +1,36 @@
+import Foundation
+
+/// A history read back from a file by ``HistoryReader``.
+public struct History: Sendable, Equatable {
+    /// The file it was read from.
+    public var file: URL
+    /// Every complete operation, in file order.
+    public var operations: [Operation]
+    /// `true` when the file ended with a partial line (the run was killed while writing
+    /// it). That line is not in ``operations``; everything before it is.
+    public var truncated: Bool
+
+    /// Creates a history.
+    public init(file: URL, operations: [Operation], truncated: Bool) {
+        self.file = file
+        self.operations = operations
+        self.truncated = truncated
+    }
+}
+
+/// What ``HistoryReader/forEachOperation(in:_:)`` saw while streaming a history file.
+public struct HistoryScan: Sendable, Equatable {
+    /// The file that was read.
+    public var file: URL
+    /// How many complete operations were passed on.
+    public var count: Int
+    /// `true` when the file ended with a partial line, which was skipped.
+    public var truncated: Bool
+
+    /// Creates a scan summary.
+    public init(file: URL, count: Int, truncated: Bool) {
+        self.file = file
+        self.count = count
+        self.truncated = truncated
+    }
+}

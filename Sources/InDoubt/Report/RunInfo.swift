@@ -1,0 +1,28 @@
+/// What a run was, beyond its history: which server, which fault, which strategy.
+public struct RunInfo: Sendable, Equatable, Codable {
+    /// The server version, e.g. `"15.18"` or the text of `SHOW server_version`.
+    public var postgresVersion: String
+    /// How the server ran, e.g. `"netns"` or `"docker"`.
+    public var backend: String
+    /// The fault injected, e.g. `"none"`, `"partition"`, `"ack-drop"`.
+    public var fault: String
+    /// The client's commit strategy, e.g. `"naive"`, `"idempotent-retry"`, `"two-phase"`.
+    public var strategy: String
+    /// How many concurrent clients wrote.
+    public var clients: Int
+    /// Wall-clock length of the write phase, in seconds.
+    public var durationSeconds: Double
+
+    /// Creates a description of a run.
+    public init(
+        postgresVersion: String, backend: String, fault: String, strategy: String, clients: Int,
+        durationSeconds: Double
+    ) {
+        self.postgresVersion = postgresVersion
+        self.backend = backend
+        self.fault = fault
+        self.strategy = strategy
+        self.clients = clients
+        self.durationSeconds = durationSeconds
+    }
+}

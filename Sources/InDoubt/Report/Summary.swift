@@ -1,0 +1,101 @@
+/// The article-style text summary of a ``SetCheckResult``.
+///
+/// The first lines follow Jepsen's own report, in the article's order:
+/// ```
+/// 1000 total
+/// 950 acknowledged
+/// 952 survivors
+/// 2 unacknowledged writes found! ヽ(´ー`)ノ
+/// (215 218)
+/// 0.95 ack rate
+/// 0.0 loss rate
+/// 0.002105263 unacknowledged but successful rate
+/// ```
+/// As in Jepsen, the "lost" and "found" lines appear only when non-empty, and a run in
+/// which every write was acknowledged and read back once says `All N writes succeeded. :-D`
+/// instead. ``extraLines`` then add InDoubt's own metrics, each as `N name (elements)`.
+/// Element lists longer than ``ElementListFormat/defaultLimit`` are shortened; the results
+/// JSON has them in full.
+public struct Summary: Sendable, Equatable, CustomStringConvertible {
+    /// The checker's verdict.
+    public var result: SetCheckResult
+    /// `false` when the history was cut short (a killed run); the summary says so.
+    public var complete: Bool
+
+    /// Creates the summary of a result.
+    public init(_ result: SetCheckResult, complete: Bool = true) {
+        self.result = result
+        self.complete = complete
+    }
+
+    /// The lines of Jepsen's report, in the article's order.
+    public var articleLines: [String] {
+        var lines = [
+            "\(result.total) total",
+            "\(result.acknowledged) acknowledged",
+            "\(result.survivors) survivors",
+        ]
+        if allSucceeded {
+            lines.append("All \(result.total) writes succeeded. :-D")
+        } else {
+            if !result.lost.isEmpty {
+                lines.append("\(result.lost.count) acknowledged writes lost! (╯°□°）╯︵ ┻━┻")
+                lines.append(ElementListFormat.string(result.lost))
+            }
+            if !result.unacknowledgedFound.isEmpty {
+                lines.append(
+                    "\(result.unacknowledgedFound.count) unacknowledged writes found! ヽ(´ー`)ノ")
+                lines.append(ElementListFormat.string(result.unacknowledgedFound))
+            }
+        }
+        lines.append("\(RateFormat.string(result.ackRate)) ack rate")
+        lines.append("\(RateFormat.string(result.lossRate)) loss rate")
+        lines.append(
+            "\(RateFormat.string(result.unacknowledgedSuccessRate)) unacknowledged but successful rate")
+        return lines
+    }
+
+    /// InDoubt's metrics beyond the article's, plus warnings about the run itself.
+    public var extraLines: [String] {
+        var lines: [String] = []
+        if !result.hasFinalRead {
+            lines.append("no final read: survivors, lost and found writes are unknown")
+        }
+        if !complete {
+            lines.append("incomplete history: the run was interrupted")
+        }
+        lines.append(Self.line(result.lost, "lost"))
+        lines.append(Self.line(result.unexpected, "unexpected"))
+        lines.append(Self.line(result.duplicates, "duplicates"))
+        lines.append(Self.line(result.indeterminate, "indeterminate"))
+        lines.append(Self.line(result.unresolved, "unresolved"))
+        lines.append(Self.line(result.misresolved, "misresolved"))
+        if !result.failedButPresent.isEmpty {
+            lines.append(
+                Self.line(result.failedButPresent, "failed but present (a client classification bug)"))
+        }
+        return lines
+    }
+
+    /// Every line: ``articleLines`` then ``extraLines``.
+    public var lines: [String] { articleLines + extraLines }
+
+    /// The summary as text, one line each, ending with a newline.
+    public var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// Same as ``text``.
+    public var description: String { text }
+
+    /// Everything attempted was acknowledged and read back exactly once, nothing else.
+    private var allSucceeded: Bool {
+        result.hasFinalRead && result.total > 0 && result.acknowledged == result.total
+            && result.lost.isEmpty && result.unacknowledgedFound.isEmpty
+            && result.unexpected.isEmpty && result.duplicates.isEmpty
+            && result.survivors == result.total
+    }
+
+    private static func line<T: CustomStringConvertible>(_ elements: [T], _ name: String) -> String {
+        elements.isEmpty
+            ? "0 \(name)" : "\(elements.count) \(name) \(ElementListFormat.string(elements))"
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import InDoubt
+
+@Suite("HistoryRecorder")
+struct HistoryRecorderTests {
+    @Test("assigns indices 0, 1, 2, … and non-decreasing times")
+    func indicesAndTimes() throws {
+        let recorder = try HistoryRecorder(file: nil)
+        for element in 0..<50 {
+            recorder.append(process: .client(element % 2), type: .invoke, f: .add, value: element)
+        }
+        let operations = recorder.operations
+        #expect(operations.map(\.index) == Array(0..<50))
+        #expect(operations.allSatisfy { $0.time >= 0 })
+        #expect(zip(operations, operations.dropFirst()).allSatisfy { $0.time <= $1.time })
+        #expect(recorder.count == 50)
+    }
+
+    @Test("times are nanoseconds since the recorder started")
+    func nanoseconds() throws {
+        let recorder = try HistoryRecorder(file: nil)
+        let first = recorder.append(process: .nemesis, type: .info, f: .startFault)
+        Thread.sleep(forTimeInterval: 0.02)
+        let second = recorder.append(process: .nemesis, type: .info, f: .stopFault)
+        #expect(second.time - first.time >= 20_000_000)
+        #expect(second.time - first.time < 10_000_000_000)
+    }
+
+    @Test("concurrent appends get distinct consecutive indices")
+    func concurrent() async throws {
+        let recorder = try HistoryRecorder(file: nil)
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<8 {
+                group.addTask {
+                    for element in 0..<250 {
+                        recorder.append(
+                            process: .client(client), type: .invoke, f: .add,
+                            value: client * 1000 + element)
+                    }
+                }
+            }
+        }
+        let operations = recorder.operations
+        #expect(operations.map(\.index) == Array(0..<2000))
+        #expect(Set(operations.compactMap(\.value)).count == 2000)
+        #expect(zip(operations, operations.dropFirst()).allSatisfy { $0.time <= $1.time })
+    }
+
+    @Test("writes one parseable JSON line per operation, sorted keys, nil fields omitted")
+    func fileLines() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.file(HistoryRecorder.defaultFileName)
+        let recorder = try HistoryRecorder(file: file)
+        let invoke = recorder.append(process: .client(3), type: .invoke, f: .add, value: 7)
+        recorder.append(process: .client(3), type: .info, f: .add, value: 7, error: "timeout")
+        recorder.append(process: .nemesis, type: .info, f: .startFault, error: "partition")
+        recorder.append(process: .client(0), type: .ok, f: .read, values: [7, 7])
+        recorder.append(
+            process: .client(0), type: .ok, f: .resolve, value: 7, resolution: .committed,
+            attempt: 2)
+        recorder.close()
+
+        #expect(recorder.operations.isEmpty, "a file recorder keeps nothing in memory")
+        #expect(recorder.writeError == nil)
+
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        try #require(lines.count == 6, "five lines, each ending with a newline")
+        #expect(lines.last == "")
+        #expect(lines[0] == #"{"f":"add","index":0,"process":3,"time":\#(invoke.time),"type":"invoke","value":7}"#)
+        #expect(lines[2].contains(#""process":"nemesis""#))
+        #expect(lines[2].contains(#""f":"start-fault""#))
+        #expect(lines[3].contains(#""values":[7,7]"#))
+        #expect(lines[4].contains(#""resolution":"committed""#))
+
+        let decoded = try lines.dropLast().map {
+            try JSONDecoder().decode(Operation.self, from: Data($0.utf8))
+        }
+        #expect(decoded.map(\.index) == [0, 1, 2, 3, 4])
+        #expect(decoded[1].error == "timeout")
+        #expect(decoded[3].values == [7, 7])
+        #expect(decoded[4].attempt == 2)
+        #expect(try HistoryReader.read(file).operations == decoded)
+    }
+
+    @Test("every line is on disk before close (written through, not buffered)")
+    func writeThrough() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.file("history.jsonl")
+        let recorder = try HistoryRecorder(file: file)
+        for element in 0..<3 {
+            recorder.append(process: .client(0), type: .invoke, f: .add, value: element)
+        }
+        let history = try HistoryReader.read(file)
+        #expect(history.operations.count == 3)
+        #expect(!history.truncated)
+        recorder.close()
+    }
+
+    @Test("a history cut inside its last line reads back as truncated")
+    func cutHistory() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.file("history.jsonl")
+        let recorder = try HistoryRecorder(file: file)
+        for element in 0..<10 {
+            recorder.append(process: .client(0), type: .invoke, f: .add, value: element)
+            recorder.append(process: .client(0), type: .ok, f: .add, value: element)
+        }
+        recorder.close()
+        let whole = try Data(contentsOf: file)
+        try whole.dropLast(12).write(to: file)  // as if killed in the middle of a write
+
+        let history = try HistoryReader.read(file)
+        #expect(history.truncated)
+        #expect(history.operations.count == 19)
+        #expect(history.operations.last?.index == 18)
+        let result = SetChecker.check(history.operations)
+        #expect(result.total == 10)
+        #expect(result.acknowledged == 9, "the cut completion of 9 is not counted")
+    }
+
+    @Test("the observer sees every operation as appended")
+    func observer() throws {
+        let seen = Mutex<[Int]>([])
+        let recorder = try HistoryRecorder(file: nil) { operation in
+            seen.withLock { $0.append(operation.index) }
+        }
+        for element in 0..<5 {
+            recorder.append(process: .client(0), type: .invoke, f: .add, value: element)
+        }
+        #expect(seen.withLock { $0 } == [0, 1, 2, 3, 4])
+    }
+
+    @Test("a missing folder is a clear error")
+    func missingFolder() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.url.appendingPathComponent("no-such-run/history.jsonl")
+        let error = try #require(throws: HistoryRecorderError.self) {
+            try HistoryRecorder(file: file)
+        }
+        #expect(error == .missingFolder(file: file))
+        #expect(error.description.contains("no-such-run"))
+        #expect(error.description.contains("does not exist"))
+    }
+
+    @Test("appending after close is reported, not silently dropped")
+    func appendAfterClose() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.file("history.jsonl")
+        let recorder = try HistoryRecorder(file: file)
+        recorder.append(process: .client(0), type: .invoke, f: .add, value: 1)
+        recorder.close()
+        recorder.close()
+        let late = recorder.append(process: .client(0), type: .ok, f: .add, value: 1)
+        #expect(late.index == 1)
+        #expect(recorder.writeError == .appendAfterClose(file: file, index: 1))
+        #expect(try HistoryReader.read(file).operations.count == 1)
+    }
+
+    @Test("a large run writes every line and keeps memory flat")
+    func largeRun() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.file("history.jsonl")
+        let recorder = try HistoryRecorder(file: file)
+        for element in 0..<20_000 {
+            recorder.append(process: .client(element % 5), type: .invoke, f: .add, value: element)
+            recorder.append(process: .client(element % 5), type: .ok, f: .add, value: element)
+        }
+        recorder.append(process: .client(0), type: .ok, f: .read, values: Array(0..<20_000))
+        recorder.close()
+        #expect(recorder.operations.isEmpty)
+        var checker = SetChecker()
+        let scan = try HistoryReader.forEachOperation(in: file) { checker.consume($0) }
+        #expect(scan.count == 40_001)
+        let result = checker.result()
+        #expect(result.total == 20_000)
+        #expect(result.acknowledged == 20_000)
+        #expect(result.survivors == 20_000)
+        #expect(result.invariantsHold)
+    }
+}
