@@ -1,24 +1,20 @@
 @testable import InDoubt
 
-/// Foundation also has an `Operation` (NSOperation); in this test module the name means
-/// InDoubt's.
-typealias Operation = InDoubt.Operation
-
 /// Builds hand-made histories for tests: numbers operations and gives them increasing times.
 struct HistoryBuilder {
-    private(set) var operations: [Operation] = []
+    private(set) var operations: [HistoryOperation] = []
 
-    private mutating func add(_ process: Operation.Process, _ type: Operation.Kind,
-                              _ f: Operation.Function, value: Int? = nil, values: [Int]? = nil,
-                              resolution: Operation.Resolution? = nil) {
-        operations.append(Operation(
+    private mutating func add(_ process: HistoryOperation.Process, _ type: HistoryOperation.Kind,
+                              _ f: HistoryOperation.Function, value: Int? = nil, values: [Int]? = nil,
+                              resolution: HistoryOperation.Resolution? = nil) {
+        operations.append(HistoryOperation(
             index: operations.count, time: Int64(operations.count) * 1_000, process: process,
             type: type, f: f, value: value, values: values,
             error: type == .fail || type == .info ? "error" : nil, resolution: resolution))
     }
 
     /// One write of `element` by `client`: an invocation, then a completion of `outcome`.
-    mutating func write(_ element: Int, _ outcome: Operation.Kind, client: Int = 0) {
+    mutating func write(_ element: Int, _ outcome: HistoryOperation.Kind, client: Int = 0) {
         add(.client(client), .invoke, .add, value: element)
         add(.client(client), outcome, .add, value: element)
     }
@@ -31,7 +27,7 @@ struct HistoryBuilder {
 
     /// A completion of `client`'s pending write. Without `carryValue` the completion has no
     /// `value`, and the checker must pair it with the client's invocation.
-    mutating func complete(_ element: Int, _ outcome: Operation.Kind, client: Int = 0,
+    mutating func complete(_ element: Int, _ outcome: HistoryOperation.Kind, client: Int = 0,
                            carryValue: Bool = true) {
         add(.client(client), outcome, .add, value: carryValue ? element : nil)
     }
@@ -43,13 +39,13 @@ struct HistoryBuilder {
     }
 
     /// A read that completes with `type` (not ok) and no values.
-    mutating func failedRead(_ type: Operation.Kind, client: Int = 0) {
+    mutating func failedRead(_ type: HistoryOperation.Kind, client: Int = 0) {
         add(.client(client), .invoke, .read)
         add(.client(client), type, .read)
     }
 
     /// A strategy's verdict on `element`.
-    mutating func resolve(_ element: Int, _ resolution: Operation.Resolution) {
+    mutating func resolve(_ element: Int, _ resolution: HistoryOperation.Resolution) {
         add(.client(0), .ok, .resolve, value: element, resolution: resolution)
     }
 
@@ -70,7 +66,7 @@ enum ArticleRun {
     static let indeterminate: Set<Int> = [215, 218]
     static let failed: Set<Int> = Set(200..<250).subtracting(indeterminate)
 
-    static var operations: [Operation] {
+    static var operations: [HistoryOperation] {
         var history = HistoryBuilder()
         // Five clients write concurrently: each batch of five is invoked, then completes
         // in another order.
@@ -80,7 +76,7 @@ enum ArticleRun {
                 history.invoke(element, client: element % 5)
             }
             for element in (batch..<batch + 5).reversed() {
-                let outcome: Operation.Kind =
+                let outcome: HistoryOperation.Kind =
                     indeterminate.contains(element) ? .info : failed.contains(element) ? .fail : .ok
                 history.complete(element, outcome, client: element % 5)
             }

@@ -77,7 +77,7 @@ struct HistoryRecorderTests {
         #expect(lines[4].contains(#""resolution":"committed""#))
 
         let decoded = try lines.dropLast().map {
-            try JSONDecoder().decode(Operation.self, from: Data($0.utf8))
+            try JSONDecoder().decode(HistoryOperation.self, from: Data($0.utf8))
         }
         #expect(decoded.map(\.index) == [0, 1, 2, 3, 4])
         #expect(decoded[1].error == "timeout")

@@ -77,7 +77,7 @@ struct RunResultsTests {
         let noTime = RunInfo(
             postgresVersion: "15", backend: "netns", fault: "none", strategy: "naive",
             clients: 1, durationSeconds: 0)
-        let results = RunResults(result: SetChecker.check([Operation]()), run: noTime)
+        let results = RunResults(result: SetChecker.check([HistoryOperation]()), run: noTime)
         let json = try object(results)
         #expect(Set(json.keys) == Self.expectedKeys)
         for key in ["ack_rate", "loss_rate", "unacknowledged_success_rate", "writes_per_s"] {
@@ -104,7 +104,7 @@ struct RunResultsTests {
     @Test("writing into a missing folder is an error that names the file")
     func writeError() throws {
         let file = URL(fileURLWithPath: "/nonexistent-indoubt-folder/results.json")
-        let results = RunResults(result: SetChecker.check([Operation]()), run: run)
+        let results = RunResults(result: SetChecker.check([HistoryOperation]()), run: run)
         let error = try #require(throws: ReportError.self) { try results.write(to: file) }
         #expect(error.description.contains("/nonexistent-indoubt-folder/results.json"))
     }

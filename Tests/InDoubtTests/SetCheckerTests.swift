@@ -5,7 +5,7 @@ import Testing
 struct SetCheckerCountingTests {
     @Test("an empty history: nothing attempted, no read, rates n/a")
     func emptyHistory() {
-        let result = SetChecker.check([Operation]())
+        let result = SetChecker.check([HistoryOperation]())
         #expect(result.total == 0)
         #expect(result.acknowledged == 0)
         #expect(result.survivors == 0)

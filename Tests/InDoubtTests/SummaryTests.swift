@@ -77,7 +77,7 @@ struct SummaryTests {
 
     @Test("an empty history prints zeros and n/a, not a division by zero")
     func empty() {
-        let lines = Summary(SetChecker.check([Operation]())).articleLines
+        let lines = Summary(SetChecker.check([HistoryOperation]())).articleLines
         #expect(lines == [
             "0 total", "0 acknowledged", "0 survivors", "n/a ack rate", "n/a loss rate",
             "n/a unacknowledged but successful rate",

@@ -9,7 +9,7 @@ struct ElementRecord: Sendable, Equatable {
     /// `.info` completions of `.add`.
     var infos = 0
     /// The last strategy verdict, if any.
-    var resolution: Operation.Resolution?
+    var resolution: HistoryOperation.Resolution?
 
     /// Any `.add` operation mentions it (an invocation, or a completion whose invocation is
     /// missing from a damaged history).

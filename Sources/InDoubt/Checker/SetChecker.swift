@@ -21,14 +21,14 @@
 /// ```
 public struct SetChecker: Sendable {
     private var elements: [Int: ElementRecord] = [:]
-    private var pending: [Operation.Process: Int] = [:]
+    private var pending: [HistoryOperation.Process: Int] = [:]
     private var finalRead: [Int]?
 
     /// Creates a checker that has seen nothing.
     public init() {}
 
     /// Checks a whole history at once.
-    public static func check(_ operations: some Sequence<Operation>) -> SetCheckResult {
+    public static func check(_ operations: some Sequence<HistoryOperation>) -> SetCheckResult {
         var checker = SetChecker()
         for operation in operations {
             checker.consume(operation)
@@ -37,7 +37,7 @@ public struct SetChecker: Sendable {
     }
 
     /// Takes one more operation of the history, in history order.
-    public mutating func consume(_ operation: Operation) {
+    public mutating func consume(_ operation: HistoryOperation) {
         switch operation.f {
         case .add:
             consumeAdd(operation)
@@ -106,7 +106,7 @@ public struct SetChecker: Sendable {
             hasFinalRead: hasRead)
     }
 
-    private mutating func consumeAdd(_ operation: Operation) {
+    private mutating func consumeAdd(_ operation: HistoryOperation) {
         if operation.type == .invoke {
             if let element = operation.value {
                 pending[operation.process] = element

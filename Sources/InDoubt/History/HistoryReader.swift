@@ -17,7 +17,7 @@ public enum HistoryReader {
     ///
     /// - Throws: ``HistoryReadError``.
     public static func read(_ file: URL) throws -> History {
-        var operations: [Operation] = []
+        var operations: [HistoryOperation] = []
         let scan = try forEachOperation(in: file) { operations.append($0) }
         return History(file: file, operations: operations, truncated: scan.truncated)
     }
@@ -33,7 +33,7 @@ public enum HistoryReader {
     /// - Throws: ``HistoryReadError``, or whatever `body` throws.
     @discardableResult
     public static func forEachOperation(
-        in file: URL, _ body: (Operation) throws -> Void
+        in file: URL, _ body: (HistoryOperation) throws -> Void
     ) throws -> HistoryScan {
         let handle = try open(file)
         defer { try? handle.close() }
@@ -115,9 +115,9 @@ public enum HistoryReader {
         }
     }
 
-    private static func decode(_ line: Data, decoder: JSONDecoder) throws -> Operation {
+    private static func decode(_ line: Data, decoder: JSONDecoder) throws -> HistoryOperation {
         do {
-            return try decoder.decode(Operation.self, from: line)
+            return try decoder.decode(HistoryOperation.self, from: line)
         } catch let error as DecodingError {
             throw LineError(reason: describe(error))
         } catch {

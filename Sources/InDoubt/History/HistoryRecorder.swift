@@ -30,14 +30,14 @@ public final class HistoryRecorder: Sendable {
     public let file: URL?
 
     private let start: ContinuousClock.Instant
-    private let observer: (@Sendable (Operation) -> Void)?
+    private let observer: (@Sendable (HistoryOperation) -> Void)?
     private let state: Mutex<State>
 
     private struct State {
         var nextIndex = 0
         var handle: FileHandle?
         var closed = false
-        var kept: [Operation] = []
+        var kept: [HistoryOperation] = []
         var firstError: HistoryRecorderError?
         let encoder: JSONEncoder
     }
@@ -51,7 +51,7 @@ public final class HistoryRecorder: Sendable {
     ///     recorder's lock. Calls from concurrent appends may arrive out of index order.
     /// - Throws: ``HistoryRecorderError/missingFolder(file:)`` if the file's folder does not
     ///   exist, ``HistoryRecorderError/cannotCreate(file:reason:)`` if it cannot be created.
-    public init(file: URL?, observer: (@Sendable (Operation) -> Void)? = nil) throws {
+    public init(file: URL?, observer: (@Sendable (HistoryOperation) -> Void)? = nil) throws {
         var handle: FileHandle?
         if let file {
             handle = try Self.createFile(file)
@@ -70,18 +70,18 @@ public final class HistoryRecorder: Sendable {
 
     /// Numbers, stamps, writes and returns one operation.
     ///
-    /// The returned operation carries the assigned ``Operation/index`` (0, 1, 2, …) and
-    /// ``Operation/time`` (nanoseconds since the recorder was created). A failed write does
+    /// The returned operation carries the assigned ``HistoryOperation/index`` (0, 1, 2, …) and
+    /// ``HistoryOperation/time`` (nanoseconds since the recorder was created). A failed write does
     /// not throw, so that a client's bookkeeping never changes what it does to the database;
     /// it is kept in ``writeError`` and the remaining lines are still attempted.
     @discardableResult
     public func append(
-        process: Operation.Process, type: Operation.Kind, f: Operation.Function,
+        process: HistoryOperation.Process, type: HistoryOperation.Kind, f: HistoryOperation.Function,
         value: Int? = nil, values: [Int]? = nil, error: String? = nil,
-        resolution: Operation.Resolution? = nil, attempt: Int? = nil
-    ) -> Operation {
-        let operation = state.withLock { state -> Operation in
-            let operation = Operation(
+        resolution: HistoryOperation.Resolution? = nil, attempt: Int? = nil
+    ) -> HistoryOperation {
+        let operation = state.withLock { state -> HistoryOperation in
+            let operation = HistoryOperation(
                 index: state.nextIndex, time: Self.nanoseconds(since: start), process: process,
                 type: type, f: f, value: value, values: values, error: error,
                 resolution: resolution, attempt: attempt)
@@ -108,7 +108,7 @@ public final class HistoryRecorder: Sendable {
 
     /// The operations appended so far, in index order — only for an in-memory recorder
     /// (`file: nil`). A recorder that writes to a file keeps none and returns `[]`.
-    public var operations: [Operation] {
+    public var operations: [HistoryOperation] {
         state.withLock { $0.kept }
     }
 
@@ -124,7 +124,7 @@ public final class HistoryRecorder: Sendable {
 
     // MARK: - Private
 
-    private func write(_ operation: Operation, into state: inout State) {
+    private func write(_ operation: HistoryOperation, into state: inout State) {
         guard let file else {
             state.kept.append(operation)
             return

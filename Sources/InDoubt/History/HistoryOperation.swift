@@ -5,7 +5,7 @@
 /// `.ok` operation whose `values` hold every element read, duplicates included.
 /// Faults appear as operations of the `.nemesis` process; a strategy's verdict on an
 /// indeterminate write appears as a `.resolve` operation.
-public struct Operation: Codable, Sendable, Equatable {
+public struct HistoryOperation: Codable, Sendable, Equatable {
     /// The kind of entry.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// The client is about to perform `f`.
