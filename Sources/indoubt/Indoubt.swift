@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import InDoubt
 
 /// The `indoubt` command-line runner.
@@ -7,7 +8,29 @@ struct Indoubt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "indoubt",
         abstract: "Show that a PostgreSQL client and server can disagree about whether a transaction committed.",
-        subcommands: [NodeCommand.self, VersionsCommand.self, ReapCommand.self],
-        defaultSubcommand: NodeCommand.self
+        subcommands: [RunCommand.self, NodeCommand.self, VersionsCommand.self, ReapCommand.self],
+        defaultSubcommand: RunCommand.self
     )
+
+    /// Parses and runs, with InDoubt's exit codes: 2 for bad input (ArgumentParser would
+    /// use 64), 1 when the invariants fail, 0 otherwise.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

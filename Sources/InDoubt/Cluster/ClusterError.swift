@@ -27,7 +27,7 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
             return "\(binary) --version printed '\(output.trimmingCharacters(in: .whitespacesAndNewlines))', which is not a PostgreSQL version"
         case .unknownVersion(let requested, let installed):
             let list = installed.isEmpty ? "none" : installed.map { "\($0.major) (\($0.version) at \($0.binDirectory.path))" }.joined(separator: ", ")
-            return "PostgreSQL \(requested) is not installed; found: \(list). Install it (bash ci/install-postgres.sh), pass --pg with one of the found majors, or --pg /path/to/bin"
+            return "PostgreSQL \(requested) is not installed; found: \(list). Install it, pass --pg with one of the found majors, or --pg /path/to/bin"
         case .notRoot:
             return "InDoubt needs root to create network namespaces and iptables rules: run it as root (sudo -E ...)"
         case .missingTool(let tool, let package):

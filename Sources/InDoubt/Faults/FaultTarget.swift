@@ -20,12 +20,23 @@ extension FaultTarget {
 
     /// Applies `fault`; returns when its rules are in force.
     public func apply(_ fault: Fault) async throws {
-        for invocation in fault.applyCommands { try await runInNetwork(invocation) }
+        try await run(fault.applyCommands)
     }
 
     /// Removes exactly what ``apply(_:)`` added.
     public func heal(_ fault: Fault) async throws {
-        for invocation in fault.healCommands { try await runInNetwork(invocation) }
+        try await run(fault.healCommands)
+    }
+
+    /// Runs `invocations` in order inside the target, in one process when there are
+    /// several (a shell script), so that they take effect within a few milliseconds of
+    /// each other.
+    public func run(_ invocations: [Command.Invocation]) async throws {
+        switch invocations.count {
+        case 0: return
+        case 1: try await runInNetwork(invocations[0])
+        default: try await runInNetwork(Command.Invocation(["sh", "-e", "-s"], input: Command.Invocation.script(invocations)))
+        }
     }
 }
 

@@ -1,0 +1,169 @@
+import Synchronization
+
+/// Applies scheduled faults to a target while the workload runs, records each start and
+/// heal in the history, and heals whatever is still in force when asked.
+///
+/// For a schedule aligned to a COMMIT, the nemesis closes a gate that clients pass just
+/// before sending COMMIT; they wait there while the rules go in, then commit into the fault.
+public final class Nemesis: Sendable {
+    private let target: any FaultTarget
+    private let schedules: [FaultSchedule]
+    private let history: HistoryRecorder
+    private let state = Mutex(State())
+
+    private struct State {
+        var acknowledged = 0
+        var active: [Int: Fault] = [:]
+        var gateClosed = false
+        var triggered: Set<Int> = []
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var applied: [Int: Bool] = [:]
+        var errors: [String] = []
+    }
+
+    /// Creates a nemesis for `schedules` on `target`.
+    public init(target: any FaultTarget, schedules: [FaultSchedule], history: HistoryRecorder) {
+        self.target = target
+        self.schedules = schedules.filter { $0.kind != .none }
+        self.history = history
+    }
+
+    /// Errors met while applying or healing.
+    public var errors: [String] { state.withLock { $0.errors } }
+
+    /// Whether every scheduled fault was applied at some point.
+    public var appliedAll: Bool {
+        state.withLock { state in schedules.indices.allSatisfy { state.applied[$0] == true } }
+    }
+
+    /// Counts an acknowledged write (the trigger for ``FaultSchedule/Start/afterAcknowledged(_:alignedToCommit:)``).
+    public func acknowledged() {
+        state.withLock { $0.acknowledged += 1 }
+    }
+
+    /// Called by a client right before it sends COMMIT: if an aligned fault is due, applies
+    /// it before letting the COMMIT go.
+    public func beforeCommit() async {
+        let due: Int? = state.withLock { state in
+            for (index, schedule) in schedules.enumerated() where !state.triggered.contains(index) {
+                if case .afterAcknowledged(let count, true) = schedule.start, state.acknowledged >= count {
+                    state.triggered.insert(index)
+                    state.gateClosed = true
+                    return index
+                }
+            }
+            return nil
+        }
+        if let due {
+            await apply(due)
+            let waiters = state.withLock { state in
+                state.gateClosed = false
+                defer { state.waiters.removeAll() }
+                return Array(state.waiters.values)
+            }
+            waiters.forEach { $0.resume() }
+            return
+        }
+        // Wait while another client is putting an aligned fault in place.
+        let id = Int.random(in: Int.min...Int.max)
+        await withCheckedContinuation { continuation in
+            let waiting = state.withLock { state in
+                guard state.gateClosed else { return false }
+                state.waiters[id] = continuation
+                return true
+            }
+            if !waiting { continuation.resume() }
+        }
+    }
+
+    /// Runs the schedules until `finished` returns true; faults with a duration heal on
+    /// their own, the rest are healed by ``healAll()``.
+    public func run(until finished: @Sendable @escaping () -> Bool) async {
+        await withTaskGroup(of: Void.self) { group in
+            for (index, schedule) in schedules.enumerated() {
+                group.addTask { await self.drive(index, schedule, finished: finished) }
+            }
+        }
+    }
+
+    private func drive(_ index: Int, _ schedule: FaultSchedule, finished: @Sendable () -> Bool) async {
+        let began = ContinuousClock.now
+        while !finished() {
+            let due: Bool = state.withLock { state in
+                guard !state.triggered.contains(index) else { return false }
+                switch schedule.start {
+                case .immediately: break
+                case .afterTime(let time): guard began.duration(to: .now) >= time else { return false }
+                case .afterAcknowledged(let count, let aligned):
+                    // An aligned start happens in `beforeCommit`; if no client commits
+                    // again (all writes done), it never starts.
+                    guard !aligned, state.acknowledged >= count else { return false }
+                }
+                state.triggered.insert(index)
+                return true
+            }
+            if due { await apply(index) }
+            let isApplied = state.withLock { $0.applied[index] == true }
+            if isApplied { break }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        guard let duration = schedule.duration, state.withLock({ $0.active[index] != nil }) else { return }
+        let appliedAt = ContinuousClock.now
+        while appliedAt.duration(to: .now) < duration && !finished() {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        await heal(index)
+    }
+
+    private func apply(_ index: Int) async {
+        let schedule = schedules[index]
+        let fault = target.fault(schedule.kind, rate: schedule.rate)
+        history.append(process: .nemesis, type: .invoke, f: .startFault, error: fault.description)
+        do {
+            var commands = fault.applyCommands
+            // A partition also loses what is on the wire: with a slow link, the replies
+            // queued in its tbf qdisc. Re-creating the qdisc right after the rules are in
+            // force drops them, as a cut cable would.
+            if fault.kind == .partition, let slow = state.withLock({ $0.active.values.first { $0.kind == .slow } }) {
+                commands += slow.healCommands + slow.applyCommands
+            }
+            try await target.run(commands)
+            state.withLock {
+                $0.active[index] = fault
+                $0.applied[index] = true
+            }
+            history.append(process: .nemesis, type: .ok, f: .startFault, error: fault.description)
+        } catch {
+            state.withLock { $0.errors.append("applying \(fault): \(error)") }
+            history.append(process: .nemesis, type: .fail, f: .startFault, error: "\(fault): \(error)")
+        }
+    }
+
+    private func heal(_ index: Int) async {
+        guard let fault = state.withLock({ $0.active.removeValue(forKey: index) }) else { return }
+        history.append(process: .nemesis, type: .invoke, f: .stopFault, error: fault.description)
+        do {
+            try await target.heal(fault)
+            history.append(process: .nemesis, type: .ok, f: .stopFault, error: fault.description)
+        } catch {
+            state.withLock { $0.errors.append("healing \(fault): \(error)") }
+            history.append(process: .nemesis, type: .fail, f: .stopFault, error: "\(fault): \(error)")
+        }
+    }
+
+    /// Heals every fault still in force. Safe to call more than once.
+    public func healAll() async {
+        let indices = state.withLock { Array($0.active.keys) }
+        for index in indices { await heal(index) }
+        // Release anyone still waiting at the gate.
+        let waiters = state.withLock { state in
+            state.gateClosed = false
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Faults in force now (for a signal handler that must heal synchronously).
+    public var activeFaults: [Fault] { state.withLock { Array($0.active.values) } }
+}

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// One workload client's connection: opened on demand, replaced after it breaks, and its
+/// server backend pids remembered for fencing.
+public final class ClientSession: Sendable {
+    /// The client's number.
+    public let client: Int
+    private let options: ConnectionOptions
+    private let backends: BackendRegistry
+    private let current = Mutex<PostgresConnection?>(nil)
+
+    init(client: Int, options: ConnectionOptions, backends: BackendRegistry) {
+        self.client = client
+        self.options = options
+        self.backends = backends
+    }
+
+    /// The open connection, or a new one (whose backend pid is recorded before use).
+    /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
+    public func connection(deadline: Deadline) async throws -> PostgresConnection {
+        if let open = current.withLock({ $0 }), open.isUsable { return open }
+        let connection = try await PostgresConnection.connect(options, deadline: deadline)
+        backends.record(connection.backendPID)
+        current.withLock { $0 = connection }
+        return connection
+    }
+
+    /// Drops the current connection (after an error that leaves its state unknown).
+    public func reset() {
+        current.withLock { connection in
+            connection?.close()
+            connection = nil
+        }
+    }
+}
+
+/// The server backend pids that workload clients have used: the sessions a resolver must
+/// fence (terminate and wait for) before it trusts what the server says.
+public final class BackendRegistry: Sendable {
+    private let pids = Mutex<Set<Int32>>([])
+
+    /// Creates an empty registry.
+    public init() {}
+
+    /// Remembers a backend pid.
+    public func record(_ pid: Int32) { _ = pids.withLock { $0.insert(pid) } }
+
+    /// Every pid recorded.
+    public var all: Set<Int32> { pids.withLock { $0 } }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The set workload's parameters: the article's app, with its defaults.
+public struct ExperimentConfiguration: Sendable {
+    /// How many elements to write (one transaction each). The article: 1000.
+    public var writes: Int = 1000
+    /// How many concurrent clients; elements are dealt round robin. The article: 5.
+    public var clients: Int = 5
+    /// Each write's client-side deadline, from invocation to acknowledgement.
+    public var timeout: Duration = .seconds(1)
+    /// The faults to inject.
+    public var faults: [FaultSchedule] = []
+    /// The commit strategy.
+    public var strategy: any CommitStrategy = NaiveStrategy()
+    /// Where to write `history.jsonl`, `results.json` and `summary.txt`; `nil` keeps the
+    /// history in memory.
+    public var outputFolder: URL?
+    /// How long the final read may take to get through after the heal.
+    public var finalReadTimeout: Duration = .seconds(30)
+
+    /// The article's defaults, with no fault.
+    public init() {}
+
+    /// Creates a configuration.
+    public init(writes: Int, clients: Int, timeout: Duration = .seconds(1), faults: [FaultSchedule] = [],
+                strategy: any CommitStrategy = NaiveStrategy(), outputFolder: URL? = nil) {
+        self.writes = writes
+        self.clients = clients
+        self.timeout = timeout
+        self.faults = faults
+        self.strategy = strategy
+        self.outputFolder = outputFolder
+    }
+
+    /// The fault names joined for reports (`none` without faults).
+    public var faultName: String {
+        let names = faults.filter { $0.kind != .none }.map(\.kind.rawValue)
+        return names.isEmpty ? "none" : names.joined(separator: "+")
+    }
+
+    /// Throws ``ExperimentError/invalid(_:)`` describing the first bad parameter.
+    public func validate() throws {
+        guard writes > 0 else { throw ExperimentError.invalid("--writes must be at least 1, not \(writes)") }
+        guard clients > 0 else { throw ExperimentError.invalid("--clients must be at least 1, not \(clients)") }
+        guard clients <= writes else {
+            throw ExperimentError.invalid("--clients (\(clients)) cannot exceed --writes (\(writes)): every client needs an element to write")
+        }
+        guard timeout > .zero else { throw ExperimentError.invalid("--timeout must be longer than 0") }
+        for schedule in faults {
+            if let duration = schedule.duration, duration <= .zero {
+                throw ExperimentError.invalid("--fault-for must be longer than 0")
+            }
+            if case .afterAcknowledged(let count, _) = schedule.start, count < 0 || count >= writes {
+                throw ExperimentError.invalid("--fault-after must be between 0 and \(writes - 1) acknowledged writes, not \(count)")
+            }
+        }
+    }
+}
+
+/// Why an experiment could not run or finish.
+public enum ExperimentError: Error, Sendable, CustomStringConvertible {
+    /// A parameter is out of range.
+    case invalid(String)
+    /// Setting up the table failed.
+    case setup(String)
+    /// The final read never got through.
+    case finalRead(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let reason): return reason
+        case .setup(let reason): return "could not set up the workload: \(reason)"
+        case .finalRead(let reason): return "the final read failed after the heal: \(reason)"
+        }
+    }
+}

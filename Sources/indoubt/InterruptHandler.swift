@@ -1,0 +1,27 @@
+import Dispatch
+import Foundation
+
+/// On SIGINT (Ctrl-C) or SIGTERM, runs a synchronous clean-up and exits with 130.
+final class InterruptHandler {
+    private let sources: [any DispatchSourceSignal]
+
+    init(cleanUp: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("\ninterrupted: healing faults and removing the cluster\n".utf8))
+                cleanUp()
+                exit(130)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        sources.forEach { $0.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

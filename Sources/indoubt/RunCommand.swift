@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import InDoubt
+
+/// `indoubt run`: the article's experiment, end to end, with progress and a summary.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Write elements in transactions while the network fails, then count what the client and the server disagree on.",
+        discussion: """
+            With no options this is the article's run: 1000 writes from 5 clients over a slow link, \
+            a partition at a random moment, a heal, then the final read. Exit code 0 when nothing \
+            acknowledged was lost and nothing unexpected was read, 1 when that fails, 2 on bad input.
+            """
+    )
+
+    @Option(help: "How many elements to write, one transaction each.")
+    var writes: Int = 1000
+
+    @Option(help: "How many concurrent clients (elements are dealt round robin).")
+    var clients: Int = 5
+
+    @Option(help: "The fault: \(Fault.Kind.allCases.filter { $0 != .slow }.map(\.rawValue).joined(separator: ", ")).")
+    var fault: String = "partition"
+
+    @Option(help: ArgumentHelp(
+        "When the fault starts: a number of acknowledged writes (250) or a time (2s). Default: a random moment between 10% and 50% of the writes for partition, after a quarter of the writes otherwise."))
+    var faultAfter: String?
+
+    @Option(help: "How long the fault lasts before the heal (500ms, 2s).")
+    var faultFor: String = "2s"
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Hold the next COMMIT until the fault is in force, so the fault hits the commit window every time. Default: on for one-way faults, off for partition."))
+    var alignCommit: Bool?
+
+    @Option(help: "Slow the server's link with tc tbf for the whole run (e.g. 128kbit), or 'none'. Default: 256kbit with partition (the article's procedure), none otherwise.")
+    var slow: String?
+
+    @Option(help: "Each write's client-side deadline (500ms, 1s).")
+    var timeout: String = "1s"
+
+    @Option(help: "The commit strategy: naive.")
+    var strategy: String = "naive"
+
+    @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: the newest installed.")
+    var pg: String?
+
+    @Option(help: "Folder for history.jsonl, results.json and summary.txt. Default: runs/<time>-<fault>.")
+    var out: String?
+
+    @Flag(help: "Print only the summary, not each write.")
+    var quiet = false
+
+    func validate() throws {
+        _ = try plan()
+        _ = try CLISupport.installation(pg)
+    }
+
+    func run() async throws {
+        var configuration = try plan()
+        let installation = try CLISupport.installation(pg)
+        let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
+        configuration.outputFolder = folder
+        let cluster = try await CLISupport.cluster(
+            nodes: 1, installation: installation, settings: configuration.strategy.serverSettings)
+        let node = cluster.nodes[0]
+        let interrupt = InterruptHandler {
+            // Heal by removing the namespace itself: nothing of ours survives.
+            NamespaceCluster.shutdownAllNow()
+        }
+        defer { interrupt.cancel() }
+        print("PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))")
+        print("\(configuration.writes) writes, \(configuration.clients) clients, strategy \(configuration.strategy.name), faults: "
+              + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
+        let printer = ProgressPrinter()
+        var observer: (@Sendable (HistoryOperation) -> Void)?
+        if !quiet { observer = { @Sendable operation in printer.observe(operation) } }
+        let experiment = Experiment(configuration: configuration, target: node, observer: observer)
+        let outcome: Experiment.Outcome
+        do {
+            outcome = try await experiment.run()
+        } catch {
+            printer.flush()
+            await cluster.shutdown()
+            throw CLIError("the run failed: \(error)")
+        }
+        printer.flush()
+        await cluster.shutdown()
+        print("")
+        print("Writes completed in \(String(format: "%.3f", outcome.results.durationS)) seconds")
+        print("")
+        print(outcome.summary.text, terminator: "")
+        if !outcome.faultsApplied {
+            print("warning: not every fault was applied (\(outcome.faultErrors.joined(separator: "; ")))")
+        }
+        if outcome.fencedSessions > 0 {
+            print("fenced \(outcome.fencedSessions) orphaned server session(s) before the final read")
+        }
+        print("results: \(folder.path)/results.json, history: \(folder.path)/history.jsonl")
+        if !outcome.result.invariantsHold { throw ExitCode(1) }
+    }
+
+    /// Turns the options into an experiment configuration, or a clear error.
+    func plan() throws -> ExperimentConfiguration {
+        guard let kind = Fault.Kind(rawValue: fault), kind != .slow else {
+            throw ValidationError("unknown fault '\(fault)'; choose one of: \(Fault.Kind.allCases.filter { $0 != .slow }.map(\.rawValue).joined(separator: ", ")) (use --slow RATE for a slow link)")
+        }
+        guard let strategy = StrategyCatalog.strategy(named: strategy) else {
+            throw ValidationError("unknown strategy '\(self.strategy)'; choose one of: \(StrategyCatalog.names.joined(separator: ", "))")
+        }
+        guard let timeout = DurationParser.parse(timeout), timeout > .zero else {
+            throw ValidationError("--timeout must be a duration longer than 0 such as 500ms or 1s, not '\(self.timeout)'")
+        }
+        guard let duration = DurationParser.parse(faultFor), duration > .zero else {
+            throw ValidationError("--fault-for must be a duration longer than 0 such as 2s, not '\(faultFor)'")
+        }
+        var faults: [FaultSchedule] = []
+        let slowRate = slow ?? (kind == .partition ? "256kbit" : "none")
+        if slowRate != "none" {
+            guard slowRate.range(of: #"^[0-9]+(bit|kbit|mbit|gbit)$"#, options: .regularExpression) != nil else {
+                throw ValidationError("--slow takes a rate such as 64kbit or 1mbit, or 'none', not '\(slowRate)'")
+            }
+            faults.append(FaultSchedule(.slow, start: .immediately, duration: nil, rate: slowRate))
+        }
+        if kind != .none {
+            let aligned = alignCommit ?? (kind != .partition)
+            let start: FaultSchedule.Start
+            if let faultAfter {
+                if let count = Int(faultAfter) {
+                    start = .afterAcknowledged(count, alignedToCommit: aligned)
+                } else if let time = DurationParser.parse(faultAfter) {
+                    start = .afterTime(time)
+                } else {
+                    throw ValidationError("--fault-after takes a number of acknowledged writes (250) or a time (2s), not '\(faultAfter)'")
+                }
+            } else if kind == .partition && !aligned {
+                start = .afterAcknowledged(Int.random(in: max(writes / 10, 0)...max(writes / 2, 0)), alignedToCommit: false)
+            } else {
+                start = .afterAcknowledged(writes / 4, alignedToCommit: aligned)
+            }
+            faults.append(FaultSchedule(kind, start: start, duration: duration))
+        }
+        let configuration = ExperimentConfiguration(
+            writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy)
+        do {
+            try configuration.validate()
+        } catch let error as ExperimentError {
+            throw ValidationError(error.description)
+        }
+        return configuration
+    }
+
+    private func defaultFolder() -> String {
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        return "runs/\(stamp)-\(fault)"
+    }
+}
