@@ -1,0 +1,98 @@
+import InDoubt
+import InDoubtTesting
+import Testing
+
+/// The article's claims, each asserted with numbers from a real run against a real server.
+@Suite("The article's claims")
+struct ExperimentClaims {
+    @Test("Claim 1: on a healthy network every write is acknowledged and survives", .namespaceCluster())
+    func healthyNetwork() async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let run = try await ClaimRun.run(on: node, writes: 200, timeout: .seconds(10), faults: [])
+        let result = run.result
+        #expect(result.total == 200)
+        #expect(result.ackRate == 1.0)
+        #expect(result.acknowledged == 200)
+        #expect(result.lost.isEmpty)
+        #expect(result.lossRate == 0.0)
+        #expect(result.survivors == result.acknowledged)
+        #expect(result.unacknowledgedFound.isEmpty)
+        #expect(result.indeterminate.isEmpty)
+        #expect(Set(run.tableElements) == Set(0..<200))
+        #expect(run.tableElements.count == 200)
+        #expect(result.invariantsHold)
+    }
+
+    @Test("Claim 2: after a fault in the commit window, writes the client saw fail are in the table",
+          .namespaceCluster(), arguments: [Fault.Kind.dropReplies, .dropCommitAck])
+    func unacknowledgedWritesSurvive(fault: Fault.Kind) async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let run = try await ClaimRun.run(
+            on: node, writes: 200,
+            faults: [FaultSchedule(fault, start: .afterAcknowledged(50, alignedToCommit: true), duration: .milliseconds(1500))])
+        let result = run.result
+        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        #expect(result.ackRate.map { $0 < 1.0 } == true)
+        #expect(result.unacknowledgedFound.count >= 1, "no unacknowledged write survived")
+        #expect(result.lossRate == 0.0)
+        #expect(result.lost.isEmpty)
+        #expect(result.unexpected.isEmpty)
+        // The checker names exactly the rows that the history never acknowledged.
+        #expect(Set(result.unacknowledgedFound) == run.unacknowledgedInTable)
+        #expect(result.unacknowledgedFound.count == run.unacknowledgedInTable.count)
+        // Each of them the client reported as indeterminate, never as definitely failed.
+        for element in result.unacknowledgedFound {
+            #expect(run.completions[element] == [.info], "element \(element) completed as \(run.completions[element] ?? [])")
+        }
+        #expect(result.failedButPresent.isEmpty)
+        #expect(result.unacknowledgedSuccessRate == Double(result.unacknowledgedFound.count) / Double(result.acknowledged))
+    }
+
+    @Test("Claim 3: an error is not a failure: among errored writes some took place and some did not",
+          .namespaceCluster())
+    func errorIsNotFailure() async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let run = try await ClaimRun.run(on: node, writes: 240, faults: [
+            FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(1)),
+            FaultSchedule(.dropReplies, start: .afterAcknowledged(120, alignedToCommit: true), duration: .seconds(1)),
+        ])
+        let result = run.result
+        #expect(run.outcome.faultsApplied, "a fault never started: \(run.outcome.faultErrors)")
+        let errored = Set(run.completions.filter { !$0.value.contains(.ok) }.keys)
+        let table = Set(run.tableElements)
+        let applied = errored.intersection(table)
+        let notApplied = errored.subtracting(table)
+        #expect(!applied.isEmpty, "no errored write took place")
+        #expect(!notApplied.isEmpty, "every errored write took place")
+        #expect(Set(result.erroredApplied) == applied)
+        #expect(Set(result.erroredNotApplied) == notApplied)
+        // Only indeterminate writes may have taken place; definite failures never do.
+        #expect(result.failedButPresent.isEmpty)
+        #expect(result.lost.isEmpty)
+        #expect(result.invariantsHold)
+    }
+
+    @Test("Claim 9: the article's procedure (slow link, partition at a random moment, heal) keeps the invariants",
+          .namespaceCluster())
+    func articleProcedure() async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let writes = 300
+        let run = try await ClaimRun.run(on: node, writes: writes, timeout: .seconds(1), faults: [
+            FaultSchedule(.slow, start: .immediately, duration: nil, rate: "256kbit"),
+            FaultSchedule(.partition, start: .afterAcknowledged(Int.random(in: 30...150), alignedToCommit: false),
+                          duration: .seconds(1)),
+        ])
+        let result = run.result
+        #expect(run.outcome.faultsApplied, "a fault never started: \(run.outcome.faultErrors)")
+        #expect(result.total == writes)
+        #expect(result.lost.isEmpty)
+        #expect(result.unexpected.isEmpty)
+        #expect(result.failedButPresent.isEmpty)
+        #expect(result.invariantsHold)
+        #expect(Set(result.unacknowledgedFound) == run.unacknowledgedInTable)
+        // The rates are what the run measured; they are reported, not asserted.
+        print("claim 9 measured: ack rate \(RateFormat.string(result.ackRate)), loss rate \(RateFormat.string(result.lossRate)), "
+              + "unacknowledged but successful rate \(RateFormat.string(result.unacknowledgedSuccessRate)), "
+              + "found \(result.unacknowledgedFound)")
+    }
+}

@@ -1,0 +1,21 @@
+import InDoubt
+import InDoubtTesting
+import XCTest
+
+/// Claim 2 through the XCTest fixture.
+final class ExperimentClaimsXCTests: ClusterTestCase {
+    func testClaim2UnacknowledgedWritesSurviveALostCommitAcknowledgement() async throws {
+        let node = try cluster.nodes[0]
+        let run = try await ClaimRun.run(
+            on: node, writes: 150,
+            faults: [FaultSchedule(.dropCommitAck, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(1))])
+        let result = run.result
+        XCTAssertTrue(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        XCTAssertGreaterThanOrEqual(result.unacknowledgedFound.count, 1, "no unacknowledged write survived")
+        XCTAssertEqual(result.lossRate, 0.0)
+        XCTAssertEqual(result.lost, [])
+        XCTAssertEqual(Set(result.unacknowledgedFound), run.unacknowledgedInTable)
+        XCTAssertLessThan(result.ackRate ?? 1, 1.0)
+        XCTAssertEqual(result.failedButPresent, [])
+    }
+}
