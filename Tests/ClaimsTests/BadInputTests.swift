@@ -1,0 +1,71 @@
+import Foundation
+import InDoubt
+import InDoubtTesting
+import Testing
+
+/// Bad input gets a clear message that names the fix, exit code 2, and leaves nothing behind.
+@Suite("Bad input")
+struct BadInputTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var message: String
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let rows: [Row] = [
+        Row(arguments: ["run", "--fault", "flood"], message: "unknown fault 'flood'; choose one of: none, partition"),
+        Row(arguments: ["run", "--strategy", "hope"], message: "unknown strategy 'hope'; choose one of: naive"),
+        Row(arguments: ["run", "--pg", "9"], message: "PostgreSQL 9 is not installed; found: "),
+        Row(arguments: ["run", "--pg", "/nonexistent/bin"], message: "/nonexistent/bin/postgres is missing or not executable"),
+        Row(arguments: ["run", "--writes", "0"], message: "--writes must be at least 1, not 0"),
+        Row(arguments: ["run", "--writes=-5"], message: "--writes must be at least 1, not -5"),
+        Row(arguments: ["run", "--clients", "0"], message: "--clients must be at least 1, not 0"),
+        Row(arguments: ["run", "--writes", "3", "--clients", "5"], message: "--clients (5) cannot exceed --writes (3)"),
+        Row(arguments: ["run", "--timeout", "0"], message: "--timeout must be a duration longer than 0"),
+        Row(arguments: ["run", "--timeout", "soon"], message: "--timeout must be a duration longer than 0 such as 500ms or 1s, not 'soon'"),
+        Row(arguments: ["run", "--fault-for", "0s"], message: "--fault-for must be a duration longer than 0"),
+        Row(arguments: ["run", "--fault-after", "whenever"], message: "--fault-after takes a number of acknowledged writes (250) or a time (2s)"),
+        Row(arguments: ["run", "--slow", "fast"], message: "--slow takes a rate such as 64kbit or 1mbit, or 'none'"),
+        Row(arguments: ["run", "--frobnicate"], message: "Unknown option '--frobnicate'"),
+        Row(arguments: ["node", "--nodes", "0"], message: "--nodes must be between 1 and 8, not 0"),
+    ]
+
+    @Test("A bad option is refused with a message naming the fix and exit code 2", arguments: rows)
+    func refused(row: Row) async throws {
+        let result = try await CLIHarness.run(row.arguments)
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains(row.message), "stderr was: \(result.stderr)")
+        #expect(CLIHarness.traces(ofOwner: 0).isEmpty)
+    }
+
+    @Test("Not root: a clear message, exit code 2, nothing created")
+    func notRoot() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        // Copy the binary where an unprivileged user can run it (the build folder may sit
+        // under root's home).
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-bin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("indoubt")
+        try FileManager.default.copyItem(at: try CLIHarness.binary(), to: copy)
+        try await Command.run(["chmod", "-R", "a+rX", folder.path])
+        let result = try await CLIHarness.run(
+            ["run", "--writes", "10", "--out", folder.appendingPathComponent("out").path],
+            wrapper: ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"], binary: copy)
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains("InDoubt needs root"), "stderr was: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    @Test("Missing iptables: a clear message naming the package, exit code 2, nothing created")
+    func missingIptables() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        let binary = try CLIHarness.binary()
+        // In a private mount namespace, hide iptables behind /dev/null (not executable).
+        let iptables = try #require(Command.find("iptables")).resolvingSymlinksInPath().path
+        let script = "mount --bind /dev/null \(iptables) && exec \(binary.path) run --writes 10"
+        let output = try await Command.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], check: false)
+        #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
+        #expect(output.stderr.contains("`iptables` is not installed: apt-get install iptables"), "stderr was: \(output.stderr)")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import InDoubt
+import InDoubtTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A harness that leaves namespaces, rules or servers behind breaks its users' machines.
+@Suite("No trace after a crash", .serialized)
+struct CrashRecoveryTests {
+    /// How many times to kill a run (issue 8 asks for 20; `INDOUBT_KILL_REPEATS` overrides).
+    static var repeats: Int {
+        ProcessInfo.processInfo.environment["INDOUBT_KILL_REPEATS"].flatMap(Int.init) ?? 20
+    }
+
+    @Test("kill -9 of indoubt run during a partition, then a new run: the reaper removes everything the dead run left")
+    func killDuringPartition() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        let binary = try CLIHarness.binary()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        for round in 1...Self.repeats {
+            let out = folder.appendingPathComponent("run\(round)")
+            let run = Process()
+            run.executableURL = binary
+            run.arguments = ["run", "--writes", "100000", "--fault", "partition", "--fault-after", "30", "--no-align-commit",
+                             "--fault-for", "60s", "--slow", "none", "--timeout", "500ms", "--quiet", "--out", out.path]
+            run.standardOutput = FileHandle.nullDevice
+            run.standardError = FileHandle.nullDevice
+            try run.run()
+            let pid = run.processIdentifier
+
+            // Wait until the partition is in force, read from the run's own history.
+            let history = out.appendingPathComponent("history.jsonl")
+            let deadline = Deadline.after(.seconds(30))
+            var partitioned = false
+            while !deadline.hasPassed && run.isRunning {
+                let text = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
+                let started = text.split(separator: "\n").contains {
+                    $0.contains(#""f":"start-fault""#) && $0.contains(#""error":"partition""#) && $0.contains(#""type":"ok""#)
+                }
+                if started {
+                    partitioned = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            kill(pid, SIGKILL)
+            run.waitUntilExit()
+            try #require(partitioned, "round \(round): the run never reached its partition")
+            #expect(!CLIHarness.traces(ofOwner: pid).isEmpty, "round \(round): a killed run leaves its cluster until reaped")
+
+            // The killed run's history is still readable, up to the kill.
+            let recorded = try HistoryReader.read(history)
+            #expect(recorded.operations.contains { $0.f == .startFault && $0.type == .ok })
+
+            // A new run starts: its reaper removes the dead run's namespaces, links, rules, servers and folders.
+            let next = try await NamespaceCluster.start(installation: try FaultEnvironment.installation())
+            await next.shutdown()
+            let left = CLIHarness.traces(ofOwner: pid)
+            #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
+            if !left.isEmpty { break }
+        }
+        let everything = Reaper.traces(ofSlot: nil)
+        #expect(everything.namespaces.filter { $0.contains("-p") && !$0.hasSuffix("-p\(getpid())") }.isEmpty)
+    }
+}
