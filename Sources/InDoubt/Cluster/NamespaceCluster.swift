@@ -50,11 +50,14 @@ public final class NamespaceCluster: Sendable {
     ///   - count: How many nodes (1 or more).
     ///   - installation: The PostgreSQL to run.
     ///   - settings: Extra server settings (`max_prepared_transactions`, keepalives, ...).
+    ///   - templateCache: Where the `initdb` template is cached (default ``TemplateCache/directory``);
+    ///     an empty folder forces a cold `initdb`.
     ///   - logger: Where progress goes.
     public static func start(
         nodes count: Int = 1,
         installation: PostgresInstallation,
         settings: [String: String] = [:],
+        templateCache: URL? = nil,
         logger: Logger = Logger(label: "indoubt.cluster")
     ) async throws -> NamespaceCluster {
         precondition(count >= 1, "a cluster needs at least one node")
@@ -63,7 +66,7 @@ public final class NamespaceCluster: Sendable {
         if !reaped.isEmpty {
             logger.notice("reaped what dead runs left: \(reaped)")
         }
-        let template = try await TemplateCache.template(for: installation)
+        let template = try await TemplateCache.template(for: installation, in: templateCache ?? TemplateCache.directory)
         let owner = ProcessIdentity.current
         let slot = try SlotRegistry.claim(owner: owner)
         let folder = Naming.folder(slot: slot, owner: owner.pid)

@@ -12,8 +12,8 @@ public enum TemplateCache {
             .appendingPathComponent("templates")
     }
 
-    /// The template data folder for `installation`, made if missing.
-    public static func template(for installation: PostgresInstallation) async throws -> URL {
+    /// The template data folder for `installation` in `directory`, made if missing.
+    public static func template(for installation: PostgresInstallation, in directory: URL = directory) async throws -> URL {
         let key = "\(installation.version)-\(stableHash(installation.binDirectory.path))"
         let final = directory.appendingPathComponent(key)
         let data = final.appendingPathComponent("data")

@@ -1,0 +1,260 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Measures the harness like a product: how fast nodes start, how fast it writes compared
+/// with pgbench, how fast faults apply and heal, how long a claims run takes, and how much
+/// memory it needs. Each figure is the median of several runs within one invocation.
+public struct HarnessBenchmark: Sendable {
+    /// What to run.
+    public struct Configuration: Sendable {
+        /// How many times each figure is taken.
+        public var repeats = 5
+        /// Writes per throughput run (and per pgbench run).
+        public var writes = 2000
+        /// Clients for the throughput runs.
+        public var clients = 5
+        /// Writes of the large run whose peak memory is reported (0 to skip).
+        public var largeWrites = 20_000
+        /// Whether to time a claims-1–3-equivalent run.
+        public var claimsRun = true
+        /// The installation.
+        public var installation: PostgresInstallation
+
+        /// Creates a configuration.
+        public init(installation: PostgresInstallation) { self.installation = installation }
+    }
+
+    /// The figures, with the JSON keys the issue names.
+    public struct Figures: Sendable, Codable {
+        public var nodeReadyTemplate: Measurement
+        public var nodeReadyCold: Measurement
+        public var writesPerSecond: Measurement
+        public var pgbenchWritesPerSecond: Measurement
+        public var faultApply: Measurement
+        public var faultHeal: Measurement
+        public var claimsRun: Measurement
+        public var peakRSSMegabytes: Double
+        public var largeRunWrites: Int
+        public var postgresVersion: String
+
+        /// Harness writes/s over pgbench's, from the medians.
+        public var throughputRatio: Double {
+            pgbenchWritesPerSecond.median > 0 ? writesPerSecond.median / pgbenchWritesPerSecond.median : 0
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nodeReadyTemplate = "node_ready_template_s", nodeReadyCold = "node_ready_cold_s"
+            case writesPerSecond = "writes_per_s", pgbenchWritesPerSecond = "pgbench_writes_per_s"
+            case throughputRatio = "throughput_ratio_vs_pgbench", faultApply = "fault_apply_ms", faultHeal = "fault_heal_ms"
+            case claimsRun = "claims_run_s", peakRSSMegabytes = "peak_rss_mb", largeRunWrites = "large_run_writes"
+            case postgresVersion = "postgres_version", spread
+        }
+
+        /// Medians under the issue's keys, plus `spread` with every sample, min and max.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            let timed: [(CodingKeys, Measurement)] = [
+                (.nodeReadyTemplate, nodeReadyTemplate), (.nodeReadyCold, nodeReadyCold), (.writesPerSecond, writesPerSecond),
+                (.pgbenchWritesPerSecond, pgbenchWritesPerSecond), (.faultApply, faultApply), (.faultHeal, faultHeal),
+                (.claimsRun, claimsRun),
+            ]
+            var spread: [String: [String: Double]] = [:]
+            for (key, measurement) in timed {
+                try container.encode(measurement.median, forKey: key)
+                spread[key.rawValue] = ["min": measurement.min, "max": measurement.max, "runs": Double(measurement.samples.count)]
+            }
+            try container.encode(throughputRatio, forKey: .throughputRatio)
+            try container.encode(peakRSSMegabytes, forKey: .peakRSSMegabytes)
+            try container.encode(largeRunWrites, forKey: .largeRunWrites)
+            try container.encode(postgresVersion, forKey: .postgresVersion)
+            try container.encode(spread, forKey: .spread)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "benchmark figures are write-only"))
+        }
+
+        init(nodeReadyTemplate: Measurement, nodeReadyCold: Measurement, writesPerSecond: Measurement,
+             pgbenchWritesPerSecond: Measurement, faultApply: Measurement, faultHeal: Measurement,
+             claimsRun: Measurement, peakRSSMegabytes: Double, largeRunWrites: Int, postgresVersion: String) {
+            self.nodeReadyTemplate = nodeReadyTemplate
+            self.nodeReadyCold = nodeReadyCold
+            self.writesPerSecond = writesPerSecond
+            self.pgbenchWritesPerSecond = pgbenchWritesPerSecond
+            self.faultApply = faultApply
+            self.faultHeal = faultHeal
+            self.claimsRun = claimsRun
+            self.peakRSSMegabytes = peakRSSMegabytes
+            self.largeRunWrites = largeRunWrites
+            self.postgresVersion = postgresVersion
+        }
+
+        /// Human-readable lines, with the targets.
+        public var lines: [String] {
+            func row(_ name: String, _ m: Measurement, _ unit: String, digits: Int = 3, target: String = "") -> String {
+                let format = "%.\(digits)f"
+                return "\(name): \(String(format: format, m.median)) \(unit) (min \(String(format: format, m.min)), max \(String(format: format, m.max)), \(m.samples.count) runs)\(target.isEmpty ? "" : "  target \(target)")"
+            }
+            return [
+                "PostgreSQL \(postgresVersion)",
+                row("node ready from template", nodeReadyTemplate, "s", target: "< 0.5 s"),
+                row("node ready from cold initdb", nodeReadyCold, "s"),
+                row("set workload", writesPerSecond, "writes/s", digits: 0),
+                row("pgbench, same transaction", pgbenchWritesPerSecond, "writes/s", digits: 0),
+                "throughput ratio vs pgbench: \(String(format: "%.3f", throughputRatio))  target ≥ 0.9",
+                row("fault apply", faultApply, "ms", digits: 1, target: "< 50 ms"),
+                row("fault heal", faultHeal, "ms", digits: 1),
+                row("claims 1–3 run", claimsRun, "s", digits: 2),
+                "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB (including a \(largeRunWrites)-write run)  target < 200 MB for 100,000 writes",
+            ]
+        }
+    }
+
+    /// The configuration.
+    public var configuration: Configuration
+    /// Progress lines.
+    public var log: @Sendable (String) -> Void
+
+    /// Creates a benchmark.
+    public init(configuration: Configuration, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.log = log
+    }
+
+    /// Runs every measurement.
+    public func run() async throws -> Figures {
+        let installation = configuration.installation
+        let scratch = Naming.temporaryRoot.appendingPathComponent("indoubt-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        log("node ready from template (\(configuration.repeats) runs)")
+        _ = try await TemplateCache.template(for: installation)
+        var template: [Double] = []
+        for _ in 0..<configuration.repeats {
+            let started = ContinuousClock.now
+            let cluster = try await NamespaceCluster.start(installation: installation)
+            template.append(started.duration(to: .now).seconds)
+            await cluster.shutdown()
+        }
+
+        log("node ready from a cold initdb (\(configuration.repeats) runs)")
+        var cold: [Double] = []
+        for run in 0..<configuration.repeats {
+            let cache = scratch.appendingPathComponent("cache-\(run)")
+            let started = ContinuousClock.now
+            let cluster = try await NamespaceCluster.start(installation: installation, templateCache: cache)
+            cold.append(started.duration(to: .now).seconds)
+            await cluster.shutdown()
+        }
+
+        let cluster = try await NamespaceCluster.start(installation: installation)
+        do {
+            let figures = try await measureOnNode(cluster.nodes[0], scratch: scratch)
+            await cluster.shutdown()
+            let large = try await largeRun()
+            return Figures(
+                nodeReadyTemplate: Measurement(template), nodeReadyCold: Measurement(cold),
+                writesPerSecond: figures.ours, pgbenchWritesPerSecond: figures.pgbench,
+                faultApply: figures.apply, faultHeal: figures.heal, claimsRun: figures.claims,
+                peakRSSMegabytes: Self.peakRSSMegabytes(), largeRunWrites: large, postgresVersion: installation.version)
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+    }
+
+    private struct NodeFigures {
+        var ours: Measurement
+        var pgbench: Measurement
+        var apply: Measurement
+        var heal: Measurement
+        var claims: Measurement
+    }
+
+    private func measureOnNode(_ node: PostgresNode, scratch: URL) async throws -> NodeFigures {
+        guard let pgbench = PgBench.binary(for: configuration.installation) else {
+            throw ClusterError.missingTool("pgbench", package: "postgresql-\(configuration.installation.major)")
+        }
+        log("throughput: set workload and pgbench, \(configuration.writes) writes each, \(configuration.clients) clients, alternating (\(configuration.repeats) runs)")
+        var ours: [Double] = []
+        var theirs: [Double] = []
+        for run in 0..<configuration.repeats {
+            let configuration = ExperimentConfiguration(
+                writes: self.configuration.writes, clients: self.configuration.clients, timeout: .seconds(10),
+                outputFolder: scratch.appendingPathComponent("throughput-\(run)"))
+            let outcome = try await Experiment(configuration: configuration, target: node).run()
+            ours.append(outcome.results.writesPerS ?? 0)
+            theirs.append(try await PgBench.run(
+                binary: pgbench, options: node.connectionOptions(applicationName: "pgbench"),
+                clients: self.configuration.clients, transactions: self.configuration.writes, folder: scratch))
+        }
+
+        log("fault apply and heal latency (\(configuration.repeats * 4) runs)")
+        var apply: [Double] = []
+        var heal: [Double] = []
+        for _ in 0..<(configuration.repeats * 4) {
+            let fault = node.fault(.partition)
+            var started = ContinuousClock.now
+            try await node.apply(fault)
+            apply.append(started.duration(to: .now).seconds * 1000)
+            started = ContinuousClock.now
+            try await node.heal(fault)
+            heal.append(started.duration(to: .now).seconds * 1000)
+        }
+
+        var claims: [Double] = []
+        if configuration.claimsRun {
+            log("claims 1–3 equivalent run (\(configuration.repeats) runs)")
+            for _ in 0..<configuration.repeats {
+                let started = ContinuousClock.now
+                for faults in Self.claimsFaults {
+                    let configuration = ExperimentConfiguration(writes: 200, clients: 5, timeout: .milliseconds(500), faults: faults)
+                    _ = try await Experiment(configuration: configuration, target: node).run()
+                }
+                claims.append(started.duration(to: .now).seconds)
+            }
+        }
+        return NodeFigures(ours: Measurement(ours), pgbench: Measurement(theirs), apply: Measurement(apply),
+                           heal: Measurement(heal), claims: Measurement(claims))
+    }
+
+    /// The faults of claims 1, 2 (both faults) and 3.
+    static let claimsFaults: [[FaultSchedule]] = [
+        [],
+        [FaultSchedule(.dropReplies, start: .afterAcknowledged(50, alignedToCommit: true), duration: .milliseconds(1500))],
+        [FaultSchedule(.dropCommitAck, start: .afterAcknowledged(50, alignedToCommit: true), duration: .milliseconds(1500))],
+        [FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(1)),
+         FaultSchedule(.dropReplies, start: .afterAcknowledged(120, alignedToCommit: true), duration: .seconds(1))],
+    ]
+
+    /// A long run with its history on disk, so the peak memory shows whether memory grows
+    /// with the run.
+    private func largeRun() async throws -> Int {
+        guard configuration.largeWrites > 0 else { return 0 }
+        log("large run: \(configuration.largeWrites) writes for peak memory")
+        let folder = Naming.temporaryRoot.appendingPathComponent("indoubt-bench-large-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cluster = try await NamespaceCluster.start(installation: configuration.installation)
+        do {
+            let configuration = ExperimentConfiguration(
+                writes: self.configuration.largeWrites, clients: self.configuration.clients, timeout: .seconds(10), outputFolder: folder)
+            _ = try await Experiment(configuration: configuration, target: cluster.nodes[0]).run()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+        return configuration.largeWrites
+    }
+
+    /// The process's peak resident memory, in MB (`getrusage`'s `ru_maxrss`).
+    public static func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
