@@ -45,7 +45,11 @@ enum CLIHarness {
         var found = folders
         found += all.namespaces.filter { $0.hasSuffix("-p\(pid)") }
         found += all.links.filter { Naming.slot(ofName: $0).map(slots.contains) == true }
-        found += all.processes.map { "process \($0)" }.filter { _ in !folders.isEmpty }
+        // Server processes whose command line names one of this owner's folders.
+        for process in all.processes {
+            let line = FileManager.default.contents(atPath: "/proc/\(process)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if line.contains("/indoubt-\(pid)-s") { found.append("process \(process)") }
+        }
         return found
     }
 }

@@ -99,12 +99,25 @@ public final class PostgresNode: Sendable {
         return ["ip", "netns", "exec", namespace] + PostgresUser.command(arguments)
     }
 
-    /// Copies `template` into the data folder (first start only).
+    /// Lays out the data folder from `template` (first start only): an overlayfs view of
+    /// it where the kernel has overlayfs, else a copy.
     func prepare(from template: URL) async throws {
-        try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
-        try await Command.run(["cp", "-a", template.path, dataDirectory.path])
-        try await Command.run(["chown", "-R", "postgres:", folder.path])
-        try await Command.run(["chmod", "700", dataDirectory.path])
+        let manager = FileManager.default
+        try manager.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        if Overlay.isAvailable {
+            let upper = folder.appendingPathComponent("upper")
+            let work = folder.appendingPathComponent("work")
+            for directory in [upper, work, dataDirectory] {
+                try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
+            try await Command.run(["chown", "-R", "postgres:", folder.path])
+            try await Command.run(["chmod", "700", upper.path, dataDirectory.path])
+            try Overlay.mount(lower: template, upper: upper, work: work, at: dataDirectory)
+        } else {
+            try await Command.run(["cp", "-a", template.path, dataDirectory.path])
+            try await Command.run(["chown", "-R", "postgres:", folder.path])
+            try await Command.run(["chmod", "700", dataDirectory.path])
+        }
     }
 
     /// Starts the server and waits until a real connection succeeds.

@@ -50,6 +50,7 @@ public enum Reaper {
             for folder in folders() {
                 guard let owner = Naming.owner(ofFolder: folder.lastPathComponent), live[owner.slot] != owner.pid else { continue }
                 report.processes += stopServers(under: folder)
+                Overlay.unmountAll(under: folder)
                 if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
             }
             return report
@@ -91,6 +92,7 @@ public enum Reaper {
             if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
         }
         for folder in folders() where Naming.owner(ofFolder: folder.lastPathComponent)?.slot == slot {
+            Overlay.unmountAll(under: folder)
             if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
         }
         SlotRegistry.release(slot)
