@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import InDoubt
 
 /// The `indoubt` command-line runner.
@@ -15,6 +16,12 @@ struct Indoubt: AsyncParsableCommand {
     /// Parses and runs, with InDoubt's exit codes: 2 for bad input (ArgumentParser would
     /// use 64), 1 when the invariants fail, 0 otherwise.
     static func main() async {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            let level = ProcessInfo.processInfo.environment["INDOUBT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            handler.logLevel = level ?? .warning
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
