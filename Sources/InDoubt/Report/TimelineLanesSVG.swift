@@ -110,6 +110,7 @@ struct TimelineLanesSVG {
                         labelled: Bool, hover: String) -> String {
         var svg = "<g class=\"marker \(highlight.rawValue)\" data-element=\"\(write.element)\"><title>\(TimelineFormat.escape(hover))</title>"
         let top = y + Self.barOffset - 6
+        let x = max(x, TimelineGeometry.left + 6)  // clear of the lane's label
         switch highlight {
         case .unacknowledgedSurvivor:
             svg += "<path d=\"M\(c(x - 5)) \(c(top - 4))L\(c(x + 5)) \(c(top - 4))L\(c(x)) \(c(top + 4))Z\"/>"

@@ -13,7 +13,7 @@ struct TimelinePage {
         html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         html += "<title>InDoubt timeline: \(e(results.fault)), \(e(results.strategy))</title>"
         html += "<style>\(Self.css)</style></head><body>"
-        html += "<h1>InDoubt run: \(e(results.fault)) with the \(e(results.strategy)) strategy</h1>"
+        html += "<h1>InDoubt run: fault \(e(results.fault)), strategy \(e(results.strategy))</h1>"
         html += "<p id=\"run-info\">PostgreSQL \(e(results.postgresVersion)) · backend \(e(results.backend)) · "
         html += "fault \(e(results.fault)) · strategy \(e(results.strategy)) · \(results.clients) clients · "
         html += "write phase \(TimelineFormat.decimals(results.durationS, 3)) s · \(timeline.writes.count) write attempts · "
