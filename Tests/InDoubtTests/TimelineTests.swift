@@ -189,3 +189,27 @@ struct TimelineTests {
         #expect(TimelineFormat.tick(250) == "250")
     }
 }
+
+@Suite("Timeline page with hostile input")
+struct TimelineHostileInputTests {
+    @Test("absurd times and durations from a file draw a page instead of trapping")
+    func absurdTimes() {
+        var operations = [
+            HistoryOperation(index: 0, time: .min, process: .client(0), type: .invoke, f: .add, value: 1),
+            HistoryOperation(index: 1, time: .max, process: .client(0), type: .info, f: .add, value: 1, error: "x"),
+            HistoryOperation(index: 2, time: -5, process: .nemesis, type: .ok, f: .startFault, error: "partition"),
+            HistoryOperation(index: 3, time: -1, process: .client(1), type: .invoke, f: .add, value: 2),
+            HistoryOperation(index: 4, time: -2, process: .client(1), type: .ok, f: .add, value: 2),
+        ]
+        operations.append(HistoryOperation(index: 5, time: 0, process: .client(2), type: .ok, f: .read, values: [1, 2]))
+        let timeline = TimelineCollector.timeline(operations)
+        #expect(timeline.writes.first?.latency == .max)
+        #expect(timeline.writes.last?.latency == 0)
+        let result = SetChecker.check(operations)
+        let run = RunInfo(postgresVersion: "x", backend: "x", fault: "x", strategy: "x", clients: 2, durationSeconds: 1e300)
+        let options = TimelineOptions(maxDetailedWrites: 1)
+        let html = TimelineReport.html(operations: operations, result: result, results: RunResults(result: result, run: run), options: options)
+        #expect(html.components(separatedBy: "class=\"lane\"").count - 1 == 2)
+        #expect(html.contains("class=\"fault-band\""))
+    }
+}

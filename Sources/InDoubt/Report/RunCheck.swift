@@ -148,7 +148,8 @@ public enum RunCheck {
         let info = RunInfo(
             postgresVersion: "unknown", backend: "unknown",
             fault: faultNames.isEmpty ? "unknown" : faultNames.joined(separator: "+"), strategy: "unknown",
-            clients: timeline.clients.count, durationSeconds: Double(max(end - start, 0)) / 1e9)
+            clients: timeline.clients.count,
+            durationSeconds: Double(TimelineFormat.distance(from: start, to: end)) / 1e9)
         return (info, "the history", true)
     }
 }

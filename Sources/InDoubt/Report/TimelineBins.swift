@@ -36,7 +36,8 @@ struct TimelineBins {
         let span = max(span, 1)
         let count = max(count, 1)
         for write in writes {
-            let slot = min(max(Int(Double(time(write)) / Double(span) * Double(count)), 0), count - 1)
+            let fraction = min(max(Double(time(write)) / Double(span), 0), 1)
+            let slot = min(Int(fraction * Double(count)), count - 1)
             var bin = groups[key(write)]?[slot] ?? Bin(
                 start: Int64(Double(span) * Double(slot) / Double(count)),
                 end: Int64(Double(span) * Double(slot + 1) / Double(count)))
@@ -53,7 +54,4 @@ struct TimelineBins {
     func bins(for group: Int) -> [Bin] {
         (groups[group] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
     }
-
-    /// Every bin of every group.
-    var isEmpty: Bool { groups.isEmpty }
 }

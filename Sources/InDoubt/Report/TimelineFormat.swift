@@ -17,9 +17,15 @@ enum TimelineFormat {
         return escaped
     }
 
+    /// `to - from`, never negative and never overflowing (times come from files).
+    static func distance(from start: Int64, to end: Int64) -> Int64 {
+        let (difference, overflow) = end.subtractingReportingOverflow(start)
+        return overflow ? (end > start ? .max : 0) : max(difference, 0)
+    }
+
     /// A coordinate with at most one decimal: `12`, `12.5`.
     static func coordinate(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
+        guard value.isFinite, abs(value) < 1e15 else { return "0" }
         let tenths = (value * 10).rounded()
         if tenths.truncatingRemainder(dividingBy: 10) == 0 {
             return String(Int(tenths / 10))
@@ -43,6 +49,7 @@ enum TimelineFormat {
         guard value.isFinite else { return "n/a" }
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
+        guard abs(value) * scale < 1e18 else { return String(value) }
         let scaled = (abs(value) * scale).rounded()
         let whole = Int(scaled / scale)
         var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)

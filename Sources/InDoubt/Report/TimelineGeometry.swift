@@ -60,7 +60,7 @@ struct TimelineGeometry {
         var svg = "<g class=\"axis time-axis\">"
         svg += "<line class=\"axis-line\" x1=\"\(c(Self.left))\" y1=\"\(c(bottom))\" x2=\"\(c(Self.left + plotWidth))\" y2=\"\(c(bottom))\"/>"
         for tick in TimelineFormat.ticks(upTo: seconds, count: 10) {
-            let x = self.x(Int64(tick * 1e9))
+            let x = self.x(Int64(min(tick * 1e9, Double(span))))
             svg += "<line class=\"grid-line\" x1=\"\(c(x))\" y1=\"\(c(top))\" x2=\"\(c(x))\" y2=\"\(c(bottom))\"/>"
             svg += "<text class=\"tick\" x=\"\(c(x))\" y=\"\(c(bottom + 14))\" text-anchor=\"middle\">\(TimelineFormat.tick(tick)) s</text>"
         }

@@ -50,7 +50,7 @@ struct TimelineLanesSVG {
             let name = TimelineFormat.escape(fault.name)
             let label = fault.healed ? name : name + " (never healed)"
             let hover = "\(fault.name): \(TimelineFormat.seconds(fault.start)) → \(TimelineFormat.seconds(fault.end)) "
-                + "(\(TimelineFormat.seconds(fault.end - fault.start)))" + (fault.healed ? "" : ", still in force when the history ends")
+                + "(\(TimelineFormat.seconds(TimelineFormat.distance(from: fault.start, to: fault.end))))" + (fault.healed ? "" : ", still in force when the history ends")
             let fits = Double(label.count) * 6.6 + 10 <= x2 - x1
             svg += "<g class=\"fault-band\" id=\"fault-\(index)\" data-fault=\"\(name)\"><title>\(TimelineFormat.escape(hover))</title>"
             svg += "<rect x=\"\(c(x1))\" y=\"\(c(y))\" width=\"\(c(x2 - x1))\" height=\"\(c(Self.faultRowHeight - 3))\" fill=\"\(color)\"/>"

@@ -52,7 +52,7 @@ public struct TimelineWrite: Sendable, Equatable {
     }
 
     /// Completion minus invocation, in nanoseconds (never negative).
-    public var latency: Int64 { max(end - start, 0) }
+    public var latency: Int64 { TimelineFormat.distance(from: start, to: end) }
 }
 
 /// A window during which a fault was in force: from its `start-fault` `:ok` to its
