@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash ci/setup.sh
+bash ci/install-chromium.sh   # the timeline's browser test (Tests/ClaimsTests/TimelineBrowserTests.swift)
 export INDOUBT_REQUIRE_FAULTS=1
 
 snapshot() { { iptables-save | grep -v '^#'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
