@@ -65,9 +65,29 @@ struct RunCommand: AsyncParsableCommand {
         let cluster = try await CLISupport.cluster(
             nodes: 1, installation: installation, settings: configuration.strategy.serverSettings)
         let node = cluster.nodes[0]
+        // Until the run ends, results.json says it is incomplete: a killed run leaves that.
+        let info = RunInfo(
+            postgresVersion: installation.version, backend: node.backendName, fault: configuration.faultName,
+            strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try RunResults(result: SetChecker().result(), run: info, complete: false)
+                .write(to: folder.appendingPathComponent(RunCheck.resultsFileName))
+        } catch {
+            await cluster.shutdown()
+            throw CLIError("cannot write to the run folder \(folder.path): \(error)")
+        }
         let interrupt = InterruptHandler {
-            // Heal by removing the namespace itself: nothing of ours survives.
+            // Faults live in the node's namespace: removing it heals them and stops the server.
+            Self.copyServerLogs(of: cluster, to: folder)
             NamespaceCluster.shutdownAllNow()
+            if let partial = try? RunCheck.check(folder) {
+                print("")
+                print(partial.summary.text, terminator: "")
+                partial.notes.forEach { print("note: \($0)") }
+            }
+            print("interrupted: faults healed, server stopped; partial history and results (complete: false) in \(folder.path)")
+            fflush(nil)
         }
         defer { interrupt.cancel() }
         print("PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))")
@@ -82,11 +102,16 @@ struct RunCommand: AsyncParsableCommand {
             outcome = try await experiment.run()
         } catch {
             printer.flush()
+            Self.copyServerLogs(of: cluster, to: folder)
             await cluster.shutdown()
             throw CLIError("the run failed: \(error)")
         }
         printer.flush()
+        Self.copyServerLogs(of: cluster, to: folder)
         await cluster.shutdown()
+        if let historyFile = outcome.historyFile {
+            try TimelineReport.write(historyFile: historyFile, result: outcome.result, results: outcome.results, to: folder)
+        }
         print("")
         print("Writes completed in \(String(format: "%.3f", outcome.results.durationS)) seconds")
         print("")
@@ -97,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         if outcome.fencedSessions > 0 {
             print("fenced \(outcome.fencedSessions) orphaned server session(s) before the final read")
         }
-        print("results: \(folder.path)/results.json, history: \(folder.path)/history.jsonl")
+        print("run folder: \(folder.path) (history.jsonl, results.json, summary.txt, timeline.html, server logs)")
         if !outcome.result.invariantsHold { throw ExitCode(1) }
     }
 
@@ -149,6 +174,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         return configuration
+    }
+
+    /// Keeps each node's server log in the run folder as `server-NODE.log`.
+    static func copyServerLogs(of cluster: NamespaceCluster, to folder: URL) {
+        for node in cluster.nodes {
+            let target = folder.appendingPathComponent("server-\(node.name).log")
+            try? FileManager.default.removeItem(at: target)
+            try? FileManager.default.copyItem(at: node.logFile, to: target)
+        }
     }
 
     private func defaultFolder() -> String {
