@@ -16,13 +16,12 @@ extension CLIError: CustomNSError {
 
 /// Small pieces the subcommands share.
 enum CLISupport {
-    /// The installation for `--pg`, or the newest. An unknown one is a ``CLIError`` (exit
-    /// code 2, its message alone: a usage line would only hide what to install).
+    /// The installation for `--pg`, or the newest.
     static func installation(_ selector: String?) throws -> PostgresInstallation {
         do {
             return try selector.map { try PostgresInstallation.resolve($0) } ?? PostgresInstallation.newest()
         } catch let error as ClusterError {
-            throw CLIError(error.description)
+            throw ValidationError(error.description)
         }
     }
 
