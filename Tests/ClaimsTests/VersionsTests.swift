@@ -37,8 +37,17 @@ struct VersionsTests {
             throw error
         }
         await cluster.shutdown()
+        // Nothing of the slot may be left, unless another cluster on this machine has
+        // claimed the slot since: then none of this process's names may be left.
         let traces = Reaper.traces(ofSlot: cluster.slot)
-        #expect(traces.isEmpty, "slot \(cluster.slot) left \(traces)")
+        if traces.slots.isEmpty {
+            #expect(traces.isEmpty, "slot \(cluster.slot) left \(traces)")
+        } else {
+            let mine = traces.namespaces.filter { $0.hasSuffix("-p\(getpid())") }
+                + traces.folders.filter { $0.hasSuffix("/indoubt-\(getpid())-s\(cluster.slot)") }
+            #expect(mine.isEmpty, "slot \(cluster.slot) left \(mine)")
+        }
+        #expect(cluster.nodes.allSatisfy { $0.serverPID == nil })
     }
 
     private func exercise(_ node: PostgresNode, installation: PostgresInstallation) async throws {
