@@ -90,13 +90,13 @@ public final class PostgresNode: Sendable {
 
     /// The command line that starts the server.
     public var serverCommand: [String] {
-        var arguments = [installation.postgres.path, "-D", dataDirectory.path,
+        var arguments = ["-D", dataDirectory.path,
                          "-c", "listen_addresses=\(address)", "-c", "port=\(port)",
                          "-c", "unix_socket_directories=\(socketDirectory.path)"]
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
             arguments += ["-c", "\(key)=\(value)"]
         }
-        return ["ip", "netns", "exec", namespace] + PostgresUser.command(arguments)
+        return ["ip", "netns", "exec", namespace] + PostgresUser.command(installation.commandLine(installation.postgres, arguments))
     }
 
     /// Lays out the data folder from `template` (first start only): an overlayfs view of
