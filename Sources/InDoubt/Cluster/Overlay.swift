@@ -23,9 +23,18 @@ enum Overlay {
         }
     }
 
-    /// Detaches every mount at or below `folder` (deepest first). Returns the mount points.
+    /// Detaches every mount at or below `folder` (deepest first); returns whether none is
+    /// left, so that a caller never deletes through a mount into the template.
     @discardableResult
-    static func unmountAll(under folder: URL) -> [String] {
+    static func unmountAll(under folder: URL) -> Bool {
+        for point in mounts(under: folder).sorted(by: { $0.count > $1.count }) {
+            umount2(point, Int32(MNT_DETACH))
+        }
+        return mounts(under: folder).isEmpty
+    }
+
+    /// The mount points at or below `folder`.
+    static func mounts(under folder: URL) -> [String] {
         let table = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
         let prefix = folder.standardizedFileURL.path
         let points = table.split(separator: "\n").compactMap { line -> String? in
@@ -34,9 +43,6 @@ enum Overlay {
             // /proc/mounts escapes spaces as \040; our paths have none.
             let point = String(fields[1])
             return point == prefix || point.hasPrefix(prefix + "/") ? point : nil
-        }
-        for point in points.sorted(by: { $0.count > $1.count }) {
-            umount2(point, Int32(MNT_DETACH))
         }
         return points
     }

@@ -50,8 +50,9 @@ public enum Reaper {
             for folder in folders() {
                 guard let owner = Naming.owner(ofFolder: folder.lastPathComponent), live[owner.slot] != owner.pid else { continue }
                 report.processes += stopServers(under: folder)
-                Overlay.unmountAll(under: folder)
-                if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
+                if Overlay.unmountAll(under: folder), (try? FileManager.default.removeItem(at: folder)) != nil {
+                    report.folders.append(folder.path)
+                }
             }
             return report
         }
@@ -92,8 +93,9 @@ public enum Reaper {
             if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
         }
         for folder in folders() where Naming.owner(ofFolder: folder.lastPathComponent)?.slot == slot {
-            Overlay.unmountAll(under: folder)
-            if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
+            if Overlay.unmountAll(under: folder), (try? FileManager.default.removeItem(at: folder)) != nil {
+                report.folders.append(folder.path)
+            }
         }
         SlotRegistry.release(slot)
         return report
