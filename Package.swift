@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InDoubtTests",
-            dependencies: ["InDoubt"]
+            dependencies: ["InDoubt", "InDoubtTesting"]
         ),
         .testTarget(
             name: "ClaimsTests",
