@@ -19,7 +19,8 @@ public struct ExperimentConfiguration: Sendable {
     /// Where to write `history.jsonl`, `results.json` and `summary.txt`; `nil` keeps the
     /// history in memory.
     public var outputFolder: URL?
-    /// How long the final read may take to get through after the heal.
+    /// How long the fencing, the strategy's resolution and the final read may take, together,
+    /// to get through after the heal.
     public var finalReadTimeout: Duration = .seconds(30)
 
     /// The article's defaults, with no fault.

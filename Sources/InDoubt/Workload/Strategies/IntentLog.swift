@@ -77,9 +77,18 @@ public final class IntentLog: Sendable {
 
     /// Appends an intent and returns once it is on disk.
     public func appendIntent(_ record: IntentRecord) async throws {
-        let fd = try append(record)
+        // Flush through a duplicate of the descriptor, so that a concurrent close() cannot
+        // make the fsync hit whatever file reuses the number.
+        let fd = dup(try append(record))
+        guard fd >= 0 else {
+            throw IntentLogError(description: "could not flush \(url.path): \(String(cString: strerror(errno)))")
+        }
         let status: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: fsync(fd) == 0 ? 0 : errno) }
+            DispatchQueue.global().async {
+                let status = fsync(fd) == 0 ? 0 : errno
+                Glibc.close(fd)
+                continuation.resume(returning: status)
+            }
         }
         if status != 0 {
             throw IntentLogError(description: "could not flush \(url.path): \(String(cString: strerror(status)))")
