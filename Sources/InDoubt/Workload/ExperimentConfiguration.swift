@@ -10,7 +10,9 @@ public struct ExperimentConfiguration: Sendable {
     /// strategy that retries: each attempt's).
     public var timeout: Duration = .seconds(1)
     /// How long a retrying strategy may keep retrying one write, from its invocation;
-    /// then it reports what it knows (indeterminate if any attempt was).
+    /// then it reports what it knows (indeterminate if any attempt was). Give retrying
+    /// strategies faults with a duration: a fault without one is healed only after the
+    /// last write, so every write caught in it would wait out its whole budget.
     public var retryBudget: Duration = .seconds(30)
     /// The faults to inject.
     public var faults: [FaultSchedule] = []
