@@ -40,8 +40,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Each write's client-side deadline (500ms, 1s).")
     var timeout: String = "1s"
 
-    @Option(help: "The commit strategy: naive.")
+    @Option(help: ArgumentHelp(
+        "The commit strategy: \(StrategyCatalog.names.joined(separator: ", ")).",
+        discussion: StrategyCatalog.entries.map { "\($0.name): \($0.summary)" }.joined(separator: "\n")))
     var strategy: String = "naive"
+
+    @Option(help: "How long a retrying strategy (retry, retry-commit, idempotent) keeps retrying one write.")
+    var retryFor: String = "30s"
 
     @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: the newest installed.")
     var pg: String?
@@ -53,14 +58,14 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        _ = try plan()
+        _ = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
         _ = try CLISupport.installation(pg)
     }
 
     func run() async throws {
-        var configuration = try plan()
-        let installation = try CLISupport.installation(pg)
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
+        var configuration = try plan(folder: folder)
+        let installation = try CLISupport.installation(pg)
         configuration.outputFolder = folder
         let cluster = try await CLISupport.cluster(
             nodes: 1, installation: installation, settings: configuration.strategy.serverSettings)
@@ -120,22 +125,29 @@ struct RunCommand: AsyncParsableCommand {
             print("warning: not every fault was applied (\(outcome.faultErrors.joined(separator: "; ")))")
         }
         if outcome.fencedSessions > 0 {
-            print("fenced \(outcome.fencedSessions) orphaned server session(s) before the final read")
+            print("fenced \(outcome.fencedSessions) orphaned server session(s) before resolving and the final read")
+        }
+        if let error = outcome.resolutionError {
+            print("warning: the \(configuration.strategy.name) resolver failed: \(error)")
         }
         print("run folder: \(folder.path) (history.jsonl, results.json, summary.txt, timeline.html, server logs)")
         if !outcome.result.invariantsHold { throw ExitCode(1) }
     }
 
-    /// Turns the options into an experiment configuration, or a clear error.
-    func plan() throws -> ExperimentConfiguration {
+    /// Turns the options into an experiment configuration for a run writing to `folder`,
+    /// or a clear error.
+    func plan(folder: URL) throws -> ExperimentConfiguration {
         guard let kind = Fault.Kind(rawValue: fault), kind != .slow else {
             throw ValidationError("unknown fault '\(fault)'; choose one of: \(Fault.Kind.allCases.filter { $0 != .slow }.map(\.rawValue).joined(separator: ", ")) (use --slow RATE for a slow link)")
         }
-        guard let strategy = StrategyCatalog.strategy(named: strategy) else {
+        guard let strategy = StrategyCatalog.strategy(named: strategy, runFolder: folder) else {
             throw ValidationError("unknown strategy '\(self.strategy)'; choose one of: \(StrategyCatalog.names.joined(separator: ", "))")
         }
         guard let timeout = DurationParser.parse(timeout), timeout > .zero else {
             throw ValidationError("--timeout must be a duration longer than 0 such as 500ms or 1s, not '\(self.timeout)'")
+        }
+        guard let retryBudget = DurationParser.parse(retryFor), retryBudget > .zero else {
+            throw ValidationError("--retry-for must be a duration longer than 0 such as 30s, not '\(retryFor)'")
         }
         guard let duration = DurationParser.parse(faultFor), duration > .zero else {
             throw ValidationError("--fault-for must be a duration longer than 0 such as 2s, not '\(faultFor)'")
@@ -167,7 +179,7 @@ struct RunCommand: AsyncParsableCommand {
             faults.append(FaultSchedule(kind, start: start, duration: duration))
         }
         let configuration = ExperimentConfiguration(
-            writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy)
+            writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy)
         do {
             try configuration.validate()
         } catch let error as ExperimentError {
