@@ -30,9 +30,11 @@ struct PostgresInstallationTests {
             name: "n1", index: 0, namespace: "idb1n0-p1", address: "10.213.1.10", port: 5432, interfaceName: "idb1n0",
             installation: installation, folder: URL(fileURLWithPath: "/tmp/indoubt-1-s1/n1"), settings: [:])
         let command = node.serverCommand
-        let setpriv = try #require(command.firstIndex(of: "--"))
-        #expect(Array(command[..<3]) == ["ip", "netns", "exec"])
-        #expect(Array(command[(setpriv + 1)...].prefix(3)) == ["env", "LD_LIBRARY_PATH=/opt/pg/16/lib", "/opt/pg/16/bin/postgres"])
+        // nsenter joins only the network namespace (no mount namespace), then setpriv drops to postgres.
+        #expect(Array(command[..<3]) == ["nsenter", "--net=/run/netns/idb1n0-p1", "--"])
+        #expect(command[3] == "setpriv")
+        let setprivEnd = try #require(command[4...].firstIndex(of: "--"))
+        #expect(Array(command[(setprivEnd + 1)...].prefix(3)) == ["env", "LD_LIBRARY_PATH=/opt/pg/16/lib", "/opt/pg/16/bin/postgres"])
     }
 
     @Test("initdb gets --no-instructions from 14 on, when it first appeared", arguments: [
