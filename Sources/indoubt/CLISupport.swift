@@ -31,7 +31,12 @@ enum CLISupport {
         if !problems.isEmpty {
             throw ValidationError(problems.map(\.description).joined(separator: "\n"))
         }
-        return try await NamespaceCluster.start(nodes: nodes, installation: installation, settings: settings)
+        do {
+            return try await NamespaceCluster.start(nodes: nodes, installation: installation, settings: settings)
+        } catch let error as ClusterError {
+            // The machine is not as the harness needs it: say what to do, exit 2.
+            throw CLIError(error.description)
+        }
     }
 
     /// `0.123` style seconds.

@@ -14,7 +14,7 @@ struct BadInputTests {
 
     static let rows: [Row] = [
         Row(arguments: ["run", "--fault", "flood"], message: "unknown fault 'flood'; choose one of: none, partition"),
-        Row(arguments: ["run", "--strategy", "hope"], message: "unknown strategy 'hope'; choose one of: naive"),
+        Row(arguments: ["run", "--strategy", "hope"], message: "unknown strategy 'hope'; choose one of: naive, retry, retry-commit, idempotent, ledger, txid, 2pc"),
         Row(arguments: ["run", "--pg", "9"], message: "PostgreSQL 9 is not installed; found: "),
         Row(arguments: ["run", "--pg", "/nonexistent/bin"], message: "/nonexistent/bin/postgres is missing or not executable"),
         Row(arguments: ["run", "--writes", "0"], message: "--writes must be at least 1, not 0"),
@@ -55,6 +55,45 @@ struct BadInputTests {
         #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
         #expect(result.stderr.contains("InDoubt needs root"), "stderr was: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    @Test("A subnet already in use: a clear message naming INDOUBT_SUBNET, exit code 2, nothing created")
+    func subnetInUse() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        let binary = try CLIHarness.binary()
+        // In a network namespace of its own, the machine "already routes" 10.213.0.0/16.
+        let script = "ip link set lo up && ip link add lab0 type veth peer name lab1 && ip addr add 10.213.0.1/16 dev lab0 && ip link set lab0 up && exec \(binary.path) run --writes 10"
+        let output = try await Command.run(["unshare", "--net", "sh", "-c", script], check: false)
+        #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
+        #expect(output.stderr.contains("the subnet 10.213.0.0/16 is already in use"), "stderr was: \(output.stderr)")
+        #expect(output.stderr.contains("INDOUBT_SUBNET=10.214"), "stderr was: \(output.stderr)")
+    }
+
+    @Test("A malformed INDOUBT_SUBNET: the fix, exit code 2")
+    func malformedSubnet() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        let output = try await Command.run(["env", "INDOUBT_SUBNET=10.300", try CLIHarness.binary().path, "run", "--writes", "10"], check: false)
+        #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
+        #expect(output.stderr.contains("INDOUBT_SUBNET must be the first two octets"), "stderr was: \(output.stderr)")
+    }
+
+    @Test("indoubt check on a missing, empty or corrupt history: the file named, exit code 2, nothing written",
+          arguments: ["missing", "empty", "corrupt"])
+    func unreadableHistory(kind: String) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let history = folder.appendingPathComponent("history.jsonl")
+        switch kind {
+        case "empty": try Data().write(to: history)
+        case "corrupt": try Data("{\"index\":0,\"time\":1,\"process\":0,\"type\":\"invoke\",\"f\":\"add\",\"value\":1}\nnot json at all\n{}\n".utf8).write(to: history)
+        default: break
+        }
+        let result = try await CLIHarness.run(["check", folder.path])
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains("history.jsonl"), "stderr names the file: \(result.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(left == (kind == "missing" ? [] : ["history.jsonl"]), "nothing written: \(left)")
     }
 
     @Test("Missing iptables: a clear message naming the package, exit code 2, nothing created")

@@ -18,6 +18,10 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
     case missingPostgresUser
     /// Every subnet slot is taken.
     case noFreeSlot
+    /// `INDOUBT_SUBNET` is not two octets.
+    case invalidSubnetBase(String)
+    /// The machine already routes the clusters' subnets.
+    case subnetInUse(base: String, routes: [String])
     /// The server did not become ready.
     case serverNotReady(node: String, reason: String, logTail: String)
     /// A node name or index that the cluster does not have.
@@ -57,6 +61,10 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
             return "`\(tool)` is not installed: apt-get install \(package) (or run bash ci/setup.sh)"
         case .missingPostgresUser:
             return "there is no `postgres` system user to run the server as: apt-get install postgresql (it creates one) or useradd --system postgres"
+        case .invalidSubnetBase(let base):
+            return "INDOUBT_SUBNET must be the first two octets of a private /16 such as 10.214, not '\(base)'"
+        case .subnetInUse(let base, let routes):
+            return "the subnet \(base).0.0/16 is already in use on this machine (routes: \(routes.joined(separator: ", "))): set INDOUBT_SUBNET to a free /16, e.g. INDOUBT_SUBNET=10.214"
         case .noFreeSlot:
             return "all InDoubt network slots are in use; stop other runs, or run `indoubt reap` to remove what dead runs left"
         case .serverNotReady(let node, let reason, let logTail):

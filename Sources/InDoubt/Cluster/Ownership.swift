@@ -73,8 +73,22 @@ public enum Naming {
     public static func folder(slot: Int, owner: Int32) -> URL {
         temporaryRoot.appendingPathComponent("indoubt-\(owner)-s\(slot)")
     }
+    /// The first two octets of every cluster subnet: `INDOUBT_SUBNET` (e.g. `10.214`),
+    /// default `10.213`. Change it when your network already routes `10.213.0.0/16`.
+    public static var subnetBase: String {
+        ProcessInfo.processInfo.environment["INDOUBT_SUBNET"] ?? "10.213"
+    }
+
+    /// Throws ``ClusterError/invalidSubnetBase(_:)`` unless `base` is two octets.
+    public static func validateSubnetBase(_ base: String = subnetBase) throws {
+        let octets = base.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 2, octets.allSatisfy({ UInt8($0) != nil }) else {
+            throw ClusterError.invalidSubnetBase(base)
+        }
+    }
+
     /// The subnet prefix (first three octets) of a slot.
-    public static func subnet(slot: Int) -> String { "10.213.\(slot)" }
+    public static func subnet(slot: Int) -> String { "\(subnetBase).\(slot)" }
 
     /// The slot a namespace or link name belongs to, if it is one of ours.
     public static func slot(ofName name: String) -> Int? {

@@ -43,8 +43,10 @@ public enum SlotRegistry {
     /// Claims a free slot for `owner`, skipping slots whose subnet is routed by something
     /// that is not InDoubt's. Reaps slots of dead owners on the way.
     static func claim(owner: ProcessIdentity = .current) throws -> Int {
-        try withLock {
-            let routes = (try? Command.runBlocking(["ip", "-4", "route", "show"]).stdout) ?? ""
+        try Naming.validateSubnetBase()
+        return try withLock {
+            let routes = RouteTable(ipRouteOutput: (try? Command.runBlocking(["ip", "-4", "route", "show"]).stdout) ?? "")
+            var conflicts: Set<String> = []
             let start = nextStart.withLock { $0 } ?? Int(owner.pid) % Naming.slotCount
             for offset in 0..<Naming.slotCount {
                 let slot = (start + offset) % Naming.slotCount
@@ -56,12 +58,19 @@ public enum SlotRegistry {
                     // A claim without an owner file: its creator died mid-claim.
                     Reaper.tearDown(slot: slot)
                 }
-                if routes.contains(Naming.subnet(slot: slot) + ".") { continue }
+                let clashes = routes.overlapping("\(Naming.subnet(slot: slot)).0/24")
+                if !clashes.isEmpty {
+                    conflicts.formUnion(clashes)
+                    continue
+                }
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let data = try JSONEncoder().encode(OwnerRecord(owner: owner, created: Date()))
                 try data.write(to: directory.appendingPathComponent("owner.json"), options: .atomic)
                 nextStart.withLock { $0 = (slot + 1) % Naming.slotCount }
                 return slot
+            }
+            if !conflicts.isEmpty, liveOwners().isEmpty {
+                throw ClusterError.subnetInUse(base: Naming.subnetBase, routes: conflicts.sorted())
             }
             throw ClusterError.noFreeSlot
         }
