@@ -46,6 +46,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: the newest installed.")
     var pg: String?
 
+    @Option(help: "Where PostgreSQL runs: netns (a network namespace, the default) or compose (Docker Compose, see docs/compose.md).")
+    var backend: String = "netns"
+
+    @Option(help: "With --backend compose: the PostgreSQL image (postgres:16, ...). Default: $INDOUBT_PG_IMAGE, else indoubt/postgres:15 (bash ci/build-images.sh).")
+    var pgImage: String?
+
     @Option(help: "Folder for history.jsonl, results.json and summary.txt. Default: runs/<time>-<fault>.")
     var out: String?
 
@@ -54,23 +60,22 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try plan()
-        _ = try CLISupport.installation(pg)
+        try RunServer.validate(backend: backend, pg: pg, pgImage: pgImage)
     }
 
     func run() async throws {
         var configuration = try plan()
-        let installation = try CLISupport.installation(pg)
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
         configuration.outputFolder = folder
-        let cluster = try await CLISupport.cluster(
-            nodes: 1, installation: installation, settings: configuration.strategy.serverSettings)
-        let node = cluster.nodes[0]
+        let cluster = try await RunServer.start(
+            backend: backend, pg: pg, pgImage: pgImage, settings: configuration.strategy.serverSettings)
+        let node = cluster.target
         let interrupt = InterruptHandler {
-            // Heal by removing the namespace itself: nothing of ours survives.
-            NamespaceCluster.shutdownAllNow()
+            // Heal by removing the namespace or the compose project itself: nothing of ours survives.
+            RunServer.shutdownAllNow()
         }
         defer { interrupt.cancel() }
-        print("PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))")
+        print(cluster.description)
         print("\(configuration.writes) writes, \(configuration.clients) clients, strategy \(configuration.strategy.name), faults: "
               + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
         let printer = ProgressPrinter()
