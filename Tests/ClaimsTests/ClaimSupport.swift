@@ -17,7 +17,7 @@ struct ClaimRun {
     var result: SetCheckResult { outcome.result }
 
     static func run(
-        on node: PostgresNode, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
+        on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
         faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy()
     ) async throws -> ClaimRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-claim-\(UUID().uuidString)")
