@@ -61,7 +61,7 @@ struct ComposeProjectTests {
         #expect(variables.count == 6)
         let rest = Array(up.arguments.dropFirst(1 + variables.count))
         #expect(rest == ["/usr/bin/docker", "compose", "--project-name", "indoubt-4242-3", "--file", "-",
-                         "up", "--detach", "--wait", "--wait-timeout", "30", "--quiet-pull", "--no-color"])
+                         "up", "--detach", "--wait", "--wait-timeout", "30", "--pull", "never", "--no-color"])
         #expect(up.input == ComposeFile.text)
         #expect(Array(project.downCommand.arguments.suffix(5)) == ["down", "--volumes", "--remove-orphans", "--timeout", "0"])
         #expect(Array(project.portCommand.arguments.suffix(3)) == ["port", "postgres", "5432"])

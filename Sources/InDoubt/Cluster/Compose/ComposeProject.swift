@@ -133,8 +133,10 @@ public struct ComposeProject: Sendable, Hashable {
     public var configCommand: Command.Invocation { compose(["config"]) }
 
     /// Creates and starts both services and waits until PostgreSQL's healthcheck passes.
+    /// Never pulls: the images must be local (``ComposeCluster/problems(images:docker:)``
+    /// says how to get them), so a run never reaches for a registry.
     public func upCommand(waitSeconds: Int) -> Command.Invocation {
-        compose(["up", "--detach", "--wait", "--wait-timeout", String(waitSeconds), "--quiet-pull", "--no-color"])
+        compose(["up", "--detach", "--wait", "--wait-timeout", String(waitSeconds), "--pull", "never", "--no-color"])
     }
 
     /// The published address of the server's port (`127.0.0.1:PORT`).
