@@ -9,9 +9,11 @@
 #   indoubt/sidecar:latest  the same image, tagged for the fault-injecting sidecar (it has
 #                           iptables and tc; docker-compose.yml gives it its own entrypoint)
 #
-# Cached by tag: when both tags exist it does nothing (--rebuild builds anew). The first
-# build takes about 70 s. Its work folder is $TMPDIR/indoubt-image-PID, removed on exit,
-# on Ctrl-C, and by the next build if this one was killed.
+# Cached by tag: when both tags exist it does nothing (--rebuild builds anew, and removes
+# the image it replaces). A build takes about 80 s on two cores, plus the download of
+# about 100 MB of packages the first time (kept in /var/cache/indoubt-debootstrap). Its
+# work folder is $TMPDIR/indoubt-image-PID, removed on exit, on Ctrl-C, and by the next
+# build if this one was killed.
 # Usage (as root, with a running engine: bash ci/start-docker.sh): bash ci/build-images.sh [--rebuild]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,13 +69,20 @@ echo "ci/build-images.sh: debootstrap $suite (minbase + postgresql-15, iptables,
 # postgresql-common's postinst creates a 'main' cluster; it is removed below: the entrypoint
 # initializes PGDATA at the first start, like the official image.
 mkdir -p "$deb_cache"
-if ! debootstrap --cache-dir="$deb_cache" --variant=minbase --include=postgresql-15,iptables,iproute2 \
-     "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
-  echo "ci/build-images.sh: debootstrap failed; the end of its log:" >&2
+fail() {
+  echo "ci/build-images.sh: debootstrap failed ($1); the end of its log:" >&2
   tail -30 "$work/debootstrap.log" >&2
   tail -30 "$rootfs/debootstrap/debootstrap.log" >&2 2>/dev/null || true
   exit 1
-fi
+}
+# Two stages, so that dpkg can be told not to fsync every file of a throwaway root file
+# system (force-unsafe-io): that halves the build (about 80 s instead of 180 s here).
+debootstrap --foreign --cache-dir="$deb_cache" --variant=minbase --include=postgresql-15,iptables,iproute2 \
+  "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || fail "first stage"
+mkdir -p "$rootfs/etc/dpkg/dpkg.cfg.d"
+echo force-unsafe-io > "$rootfs/etc/dpkg/dpkg.cfg.d/indoubt-build-unsafe-io"
+chroot "$rootfs" /debootstrap/debootstrap --second-stage >>"$work/debootstrap.log" 2>&1 || fail "second stage"
+rm -f "$rootfs/etc/dpkg/dpkg.cfg.d/indoubt-build-unsafe-io"
 echo "ci/build-images.sh: debootstrap done in $(( $(date +%s) - started )) s"
 
 pg_major=15
@@ -87,6 +96,7 @@ rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$ro
 : > "$rootfs/etc/resolv.conf"
 echo "indoubt" > "$rootfs/etc/hostname"
 
+replaced=$("$DOCKER" image inspect --format '{{.Id}}' "$INDOUBT_LOCAL_PG_IMAGE" "$INDOUBT_LOCAL_SIDECAR_IMAGE" 2>/dev/null | sort -u || true)
 version=$(chroot "$rootfs" /usr/lib/postgresql/$pg_major/bin/postgres --version | awk '{print $3}')
 echo "ci/build-images.sh: importing PostgreSQL $version as $INDOUBT_LOCAL_PG_IMAGE"
 tar -C "$rootfs" --numeric-owner -c . | "$DOCKER" import \
@@ -101,5 +111,10 @@ tar -C "$rootfs" --numeric-owner -c . | "$DOCKER" import \
   --message "InDoubt: Debian $suite, PostgreSQL $version, iptables, iproute2 (ci/build-images.sh)" \
   - "$INDOUBT_LOCAL_PG_IMAGE" >/dev/null
 "$DOCKER" tag "$INDOUBT_LOCAL_PG_IMAGE" "$INDOUBT_LOCAL_SIDECAR_IMAGE"
+new_id=$("$DOCKER" image inspect --format '{{.Id}}' "$INDOUBT_LOCAL_PG_IMAGE")
+for id in $replaced; do
+  # The image this build replaced, now untagged (kept if a container still uses it).
+  [ "$id" = "$new_id" ] || "$DOCKER" image rm "$id" >/dev/null 2>&1 || true
+done
 size=$("$DOCKER" image inspect -f '{{.Size}}' "$INDOUBT_LOCAL_PG_IMAGE")
 echo "ci/build-images.sh: built $INDOUBT_LOCAL_PG_IMAGE and $INDOUBT_LOCAL_SIDECAR_IMAGE ($(( size / 1024 / 1024 )) MB) in $(( $(date +%s) - started )) s"
