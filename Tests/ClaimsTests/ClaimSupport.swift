@@ -13,6 +13,10 @@ struct ClaimRun {
     let acknowledgedInHistory: Set<Int>
     /// Every completion of a write, by element, read from history.jsonl.
     let completions: [Int: [HistoryOperation.Kind]]
+    /// Every operation of history.jsonl, in order.
+    let history: [HistoryOperation]
+    /// The node the run wrote to (for further independent reads).
+    let node: any ExperimentTarget
 
     var result: SetCheckResult { outcome.result }
 
@@ -39,13 +43,39 @@ struct ClaimRun {
         let rows = try await reader.query("SELECT element FROM set_app", deadline: .after(.seconds(10))).rows
         let run = ClaimRun(
             outcome: outcome, tableElements: try rows.map { try $0.int(0) },
-            acknowledgedInHistory: acknowledged, completions: completions)
+            acknowledgedInHistory: acknowledged, completions: completions, history: history.operations, node: node)
         run.attachReport()
         return run
     }
 
     /// The table's elements that the history never acknowledged, computed without the checker.
     var unacknowledgedInTable: Set<Int> { Set(tableElements).subtracting(acknowledgedInHistory) }
+
+    /// The last completion (`.ok`, `.fail`, `.info`) of each element's write, from history.jsonl.
+    var lastCompletion: [Int: HistoryOperation] {
+        var last: [Int: HistoryOperation] = [:]
+        for operation in history where operation.f == .add && operation.type != .invoke {
+            if let element = operation.value { last[element] = operation }
+        }
+        return last
+    }
+
+    /// The `.resolve` operations of history.jsonl, by element (the last one wins, as in the checker).
+    var resolveOperations: [Int: HistoryOperation] {
+        var resolutions: [Int: HistoryOperation] = [:]
+        for operation in history where operation.f == .resolve {
+            if let element = operation.value { resolutions[element] = operation }
+        }
+        return resolutions
+    }
+
+    /// Runs `sql` over a fresh connection to the node, after the run.
+    func query(_ sql: String) async throws -> [PostgresRow] {
+        let connection = try await PostgresConnection.connect(
+            node.connectionOptions(applicationName: "claim-query"), deadline: .after(.seconds(10)))
+        defer { connection.close() }
+        return try await connection.query(sql, deadline: .after(.seconds(10))).rows
+    }
 
     /// Prints and attaches the summary and results, so a CI user can see the numbers.
     func attachReport() {

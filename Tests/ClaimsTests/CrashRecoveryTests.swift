@@ -15,40 +15,67 @@ struct CrashRecoveryTests {
         ProcessInfo.processInfo.environment["INDOUBT_KILL_REPEATS"].flatMap(Int.init) ?? 20
     }
 
+    /// Starts `indoubt run` with a long partition that starts early, writing into `out`.
+    static func startLongPartitionRun(out: URL) throws -> Process {
+        let run = Process()
+        run.executableURL = try CLIHarness.binary()
+        run.arguments = ["run", "--writes", "100000", "--fault", "partition", "--fault-after", "30", "--no-align-commit",
+                         "--fault-for", "60s", "--slow", "none", "--timeout", "500ms", "--quiet", "--out", out.path]
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        return run
+    }
+
+    /// Waits until the run's own history says the partition is in force.
+    static func waitForPartition(history: URL, while run: Process) async throws -> Bool {
+        let deadline = Deadline.after(.seconds(30))
+        while !deadline.hasPassed && run.isRunning {
+            let text = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
+            let started = text.split(separator: "\n").contains {
+                $0.contains(#""f":"start-fault""#) && $0.contains(#""error":"partition""#) && $0.contains(#""type":"ok""#)
+            }
+            if started { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    @Test("SIGINT during a partition: faults healed, server stopped, partial history and an incomplete results file, exit 130")
+    func interruptDuringPartition() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-int-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.startLongPartitionRun(out: folder)
+        let partitioned = try await Self.waitForPartition(history: folder.appendingPathComponent("history.jsonl"), while: run)
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        try #require(partitioned, "the run never reached its partition")
+        #expect(run.terminationStatus == 130)
+        let results = try RunResults.read(from: folder.appendingPathComponent("results.json"))
+        #expect(results.complete == false)
+        #expect(results.acknowledged >= 30, "the partial results count the writes before the interrupt")
+        #expect(results.fault == "partition")
+        let history = try HistoryReader.read(folder.appendingPathComponent("history.jsonl"))
+        #expect(history.operations.contains { $0.f == .startFault && $0.type == .ok })
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("server-n1.log").path))
+        #expect(CLIHarness.traces(ofOwner: run.processIdentifier).isEmpty, "an interrupted run removes its own cluster")
+    }
+
     @Test("kill -9 of indoubt run during a partition, then a new run: the reaper removes everything the dead run left")
     func killDuringPartition() async throws {
         try CLIHarness.requireFaultEnvironment()
-        let binary = try CLIHarness.binary()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
         for round in 1...Self.repeats {
             let out = folder.appendingPathComponent("run\(round)")
-            let run = Process()
-            run.executableURL = binary
-            run.arguments = ["run", "--writes", "100000", "--fault", "partition", "--fault-after", "30", "--no-align-commit",
-                             "--fault-for", "60s", "--slow", "none", "--timeout", "500ms", "--quiet", "--out", out.path]
-            run.standardOutput = FileHandle.nullDevice
-            run.standardError = FileHandle.nullDevice
-            try run.run()
+            let run = try Self.startLongPartitionRun(out: out)
             let pid = run.processIdentifier
 
-            // Wait until the partition is in force, read from the run's own history.
             let history = out.appendingPathComponent("history.jsonl")
-            let deadline = Deadline.after(.seconds(30))
-            var partitioned = false
-            while !deadline.hasPassed && run.isRunning {
-                let text = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
-                let started = text.split(separator: "\n").contains {
-                    $0.contains(#""f":"start-fault""#) && $0.contains(#""error":"partition""#) && $0.contains(#""type":"ok""#)
-                }
-                if started {
-                    partitioned = true
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let partitioned = try await Self.waitForPartition(history: history, while: run)
             kill(pid, SIGKILL)
             run.waitUntilExit()
             try #require(partitioned, "round \(round): the run never reached its partition")

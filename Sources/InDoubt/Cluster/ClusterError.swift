@@ -2,6 +2,10 @@
 public enum ClusterError: Error, Sendable, CustomStringConvertible {
     /// A required binary is missing.
     case missingBinary(String)
+    /// A PostgreSQL binary exited with an error when asked for its version.
+    case binaryFailed(binary: String, status: Int32, output: String)
+    /// The `postgres` user cannot run the installation's binaries (the server runs as it).
+    case notRunnableByPostgresUser(binary: String, output: String)
     /// `postgres --version` printed something unexpected.
     case unrecognisedVersion(binary: String, output: String)
     /// No installation of the requested version.
@@ -22,12 +26,31 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingBinary(let path):
-            return "\(path) is missing or not executable: install the PostgreSQL server (Debian: apt-get install postgresql) or name another installation with --pg PATH"
+            return "\(path) is missing or not executable: install the PostgreSQL server (15: apt-get install postgresql; 16, 17, 18: bash ci/install-postgres.sh) or name another installation with --pg /path/to/bin"
+        case .binaryFailed(let binary, let status, let output):
+            let said = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "\(binary) --version exited with status \(status): \(said.isEmpty ? "no output" : said). "
+                + "If it cannot find its shared libraries, keep the installation's folders together as installed (bin beside lib; "
+                + "a wheel's <package>.libs beside its package folder), or reinstall with bash ci/install-postgres.sh"
+        case .notRunnableByPostgresUser(let binary, let output):
+            let said = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "the postgres user cannot run \(binary)\(said.isEmpty ? "" : " (\(said))"); the server runs as postgres because initdb refuses root, "
+                + "so install PostgreSQL into a folder every user can read, not under /root or a mode-700 home "
+                + "(bash ci/install-postgres.sh installs into /opt/indoubt/postgres)"
         case .unrecognisedVersion(let binary, let output):
             return "\(binary) --version printed '\(output.trimmingCharacters(in: .whitespacesAndNewlines))', which is not a PostgreSQL version"
         case .unknownVersion(let requested, let installed):
             let list = installed.isEmpty ? "none" : installed.map { "\($0.major) (\($0.version) at \($0.binDirectory.path))" }.joined(separator: ", ")
-            return "PostgreSQL \(requested) is not installed; found: \(list). Install it, pass --pg with one of the found majors, or --pg /path/to/bin"
+            let what = if Int(requested) != nil {
+                "PostgreSQL \(requested) is not installed; found: \(list)."
+            } else if requested == "any" {
+                "no PostgreSQL installation found (searched INDOUBT_PG_PATHS, \(PostgresInstallation.defaultRoot)/*/bin and /usr/lib/postgresql/*/bin)."
+            } else {
+                "'\(requested)' is neither a PostgreSQL major version (like 17) nor a bin folder path (one with a /); installed: \(list)."
+            }
+            return what
+                + " Install 16, 17 and 18 with `bash ci/install-postgres.sh [MAJOR...]` and 15 with `apt-get install postgresql` (or all with `bash ci/setup.sh`),"
+                + " then choose one with --pg MAJOR (INDOUBT_PG=MAJOR for swift test), or name any installation's bin folder with --pg /path/to/bin or INDOUBT_PG_PATHS"
         case .notRoot:
             return "InDoubt needs root to create network namespaces and iptables rules: run it as root (sudo -E ...)"
         case .missingTool(let tool, let package):

@@ -62,13 +62,13 @@ public final class NamespaceCluster: Sendable {
     ) async throws -> NamespaceCluster {
         precondition(count >= 1, "a cluster needs at least one node")
         try Prerequisites.require()
-        let reaped = try Reaper.reap()
+        let reaped = try await Blocking.run { try Reaper.reap() }
         if !reaped.isEmpty {
             logger.notice("reaped what dead runs left: \(reaped)")
         }
         let template = try await TemplateCache.template(for: installation, in: templateCache ?? TemplateCache.directory)
         let owner = ProcessIdentity.current
-        let slot = try SlotRegistry.claim(owner: owner)
+        let slot = try await Blocking.run { try SlotRegistry.claim(owner: owner) }
         let folder = Naming.folder(slot: slot, owner: owner.pid)
         let subnet = Naming.subnet(slot: slot)
         do {
@@ -100,7 +100,7 @@ public final class NamespaceCluster: Sendable {
             logger.info("cluster slot \(slot): \(count) node(s) of PostgreSQL \(installation.version) ready")
             return cluster
         } catch {
-            _ = try? SlotRegistry.withLock { Reaper.tearDown(slot: slot) }
+            _ = try? await Blocking.run { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
             throw error
         }
     }
@@ -115,7 +115,8 @@ public final class NamespaceCluster: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for node in nodes { group.addTask { await node.stop(.immediate) } }
         }
-        _ = try? SlotRegistry.withLock { Reaper.tearDown(slot: slot) }
+        let slot = self.slot
+        _ = try? await Blocking.run { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
         _ = Self.live.withLock { $0.removeValue(forKey: slot) }
     }
 

@@ -25,17 +25,25 @@ enum Overlay {
 
     /// The whole of a /proc file. `String(contentsOfFile:)` stops after the first 4 KB of a
     /// file whose size /proc reports as 0, and a mount table passes that as soon as Docker
-    /// or a few clusters run: the mounts past it were never unmounted and their folders
-    /// were left behind.
+    /// or a few clusters run: the mounts past it were never seen, so never unmounted.
     static func readProcFile(_ path: String) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }
         return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
     }
 
-    /// Detaches every mount at or below `folder` (deepest first). Returns the mount points.
+    /// Detaches every mount at or below `folder` (deepest first); returns whether none is
+    /// left, so that a caller never deletes through a mount into the template.
     @discardableResult
-    static func unmountAll(under folder: URL) -> [String] {
+    static func unmountAll(under folder: URL) -> Bool {
+        for point in mounts(under: folder).sorted(by: { $0.count > $1.count }) {
+            umount2(point, Int32(MNT_DETACH))
+        }
+        return mounts(under: folder).isEmpty
+    }
+
+    /// The mount points at or below `folder`.
+    static func mounts(under folder: URL) -> [String] {
         let table = readProcFile("/proc/self/mounts")
         let prefix = folder.standardizedFileURL.path
         let points = table.split(separator: "\n").compactMap { line -> String? in
@@ -44,9 +52,6 @@ enum Overlay {
             // /proc/mounts escapes spaces as \040; our paths have none.
             let point = String(fields[1])
             return point == prefix || point.hasPrefix(prefix + "/") ? point : nil
-        }
-        for point in points.sorted(by: { $0.count > $1.count }) {
-            umount2(point, Int32(MNT_DETACH))
         }
         return points
     }

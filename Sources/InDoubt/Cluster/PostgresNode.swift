@@ -78,6 +78,13 @@ public final class PostgresNode: Sendable {
         self.settings = Self.defaultSettings.merging(settings) { $1 }
     }
 
+    /// The prefix that runs a command inside the node's network namespace: `nsenter --net`,
+    /// which (unlike `ip netns exec`) creates no mount namespace, so a long-lived server
+    /// never pins copies of other clusters' overlay mounts.
+    public var enterNamespace: [String] {
+        ["nsenter", "--net=/run/netns/\(namespace)", "--"]
+    }
+
     /// Options for a client in the root namespace.
     public func connectionOptions(applicationName: String = "indoubt") -> ConnectionOptions {
         ConnectionOptions(host: address, port: port, applicationName: applicationName)
@@ -90,13 +97,13 @@ public final class PostgresNode: Sendable {
 
     /// The command line that starts the server.
     public var serverCommand: [String] {
-        var arguments = [installation.postgres.path, "-D", dataDirectory.path,
+        var arguments = ["-D", dataDirectory.path,
                          "-c", "listen_addresses=\(address)", "-c", "port=\(port)",
                          "-c", "unix_socket_directories=\(socketDirectory.path)"]
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
             arguments += ["-c", "\(key)=\(value)"]
         }
-        return ["ip", "netns", "exec", namespace] + PostgresUser.command(arguments)
+        return enterNamespace + PostgresUser.command(installation.commandLine(installation.postgres, arguments))
     }
 
     /// Lays out the data folder from `template` (first start only): an overlayfs view of
@@ -127,7 +134,7 @@ public final class PostgresNode: Sendable {
         let began = ContinuousClock.now
         guard serverPID == nil else { return .zero }
         let command = serverCommand
-        guard let executable = Command.find(command[0]) else { throw ClusterError.missingTool("ip", package: "iproute2") }
+        guard let executable = Command.find(command[0]) else { throw ClusterError.missingTool(command[0], package: "util-linux") }
         if !FileManager.default.fileExists(atPath: logFile.path) {
             _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
@@ -212,7 +219,7 @@ public final class PostgresNode: Sendable {
     /// Runs `arguments` inside the node's network namespace (for iptables and tc).
     @discardableResult
     public func exec(_ arguments: [String], check: Bool = true) async throws -> Command.Output {
-        try await Command.run(["ip", "netns", "exec", namespace] + arguments, check: check)
+        try await Command.run(enterNamespace + arguments, check: check)
     }
 
     /// The last lines of the server log.

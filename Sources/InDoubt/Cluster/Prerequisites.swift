@@ -11,7 +11,7 @@ public enum Prerequisites {
     public static func problems(environment: [String: String] = ProcessInfo.processInfo.environment) -> [ClusterError] {
         var problems: [ClusterError] = []
         if geteuid() != 0 { problems.append(.notRoot) }
-        for (tool, package) in [("ip", "iproute2"), ("tc", "iproute2"), ("iptables", "iptables"), ("setpriv", "util-linux")]
+        for (tool, package) in [("ip", "iproute2"), ("tc", "iproute2"), ("iptables", "iptables"), ("setpriv", "util-linux"), ("nsenter", "util-linux")]
         where Command.find(tool) == nil {
             problems.append(.missingTool(tool, package: package))
         }

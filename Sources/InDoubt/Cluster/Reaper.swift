@@ -50,8 +50,7 @@ public enum Reaper {
             for folder in folders() {
                 guard let owner = Naming.owner(ofFolder: folder.lastPathComponent), live[owner.slot] != owner.pid else { continue }
                 report.processes += stopServers(under: folder)
-                Overlay.unmountAll(under: folder)
-                if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
+                if remove(folder) { report.folders.append(folder.path) }
             }
             return report
         }
@@ -92,11 +91,28 @@ public enum Reaper {
             if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
         }
         for folder in folders() where Naming.owner(ofFolder: folder.lastPathComponent)?.slot == slot {
-            Overlay.unmountAll(under: folder)
-            if (try? FileManager.default.removeItem(at: folder)) != nil { report.folders.append(folder.path) }
+            if remove(folder) { report.folders.append(folder.path) }
         }
         SlotRegistry.release(slot)
         return report
+    }
+
+    /// Unmounts and deletes a cluster folder. The server's namespace (made by `ip netns
+    /// exec`) holds a copy of the overlay mount until its last process is gone, and until
+    /// then the kernel refuses to remove the mount point (EBUSY): retry for a while.
+    static func remove(_ folder: URL, within timeout: Duration = .seconds(2)) -> Bool {
+        let deadline = Deadline.after(timeout)
+        while true {
+            guard Overlay.unmountAll(under: folder) else { return false }
+            do {
+                try FileManager.default.removeItem(at: folder)
+                return true
+            } catch {
+                if !FileManager.default.fileExists(atPath: folder.path) { return true }
+                if deadline.hasPassed { return false }
+                usleep(20_000)
+            }
+        }
     }
 
     private static func merge(_ other: Report, into report: inout Report) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -33,12 +34,18 @@ public enum SlotRegistry {
         return try body()
     }
 
+    /// Where this process's next search for a free slot starts: after the slot it claimed
+    /// last, so that a slot just released is not handed straight to another cluster of the
+    /// same process (a test checking that a shut-down cluster's slot left no trace would
+    /// otherwise find its successor's resources under the same names).
+    private static let nextStart = Mutex<Int?>(nil)
+
     /// Claims a free slot for `owner`, skipping slots whose subnet is routed by something
     /// that is not InDoubt's. Reaps slots of dead owners on the way.
     static func claim(owner: ProcessIdentity = .current) throws -> Int {
         try withLock {
             let routes = (try? Command.runBlocking(["ip", "-4", "route", "show"]).stdout) ?? ""
-            let start = Int(owner.pid) % Naming.slotCount
+            let start = nextStart.withLock { $0 } ?? Int(owner.pid) % Naming.slotCount
             for offset in 0..<Naming.slotCount {
                 let slot = (start + offset) % Naming.slotCount
                 let directory = slotsDirectory.appendingPathComponent(String(slot))
@@ -53,6 +60,7 @@ public enum SlotRegistry {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let data = try JSONEncoder().encode(OwnerRecord(owner: owner, created: Date()))
                 try data.write(to: directory.appendingPathComponent("owner.json"), options: .atomic)
+                nextStart.withLock { $0 = (slot + 1) % Naming.slotCount }
                 return slot
             }
             throw ClusterError.noFreeSlot

@@ -36,15 +36,47 @@ public enum TemplateCache {
     public static func initdb(_ installation: PostgresInstallation, into dataDirectory: URL) async throws {
         let parent = dataDirectory.deletingLastPathComponent()
         try await Command.run(["chown", "postgres:", parent.path])
-        try await Command.run(PostgresUser.command([
-            installation.initdb.path, "-D", dataDirectory.path, "-U", "postgres", "-A", "trust",
-            "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
-        ]))
+        // The server runs as postgres, which cannot reach binaries under a mode-700 folder
+        // (pip's site-packages under /root, for one): say so rather than fail obscurely.
+        // (`--version` is no test: it can exec, then fail to find itself.)
+        let probe = try await Command.run(
+            PostgresUser.command(["test", "-x", installation.initdb.path, "-a", "-x", installation.postgres.path]), check: false)
+        guard probe.status == 0 else {
+            let closed = closedFolder(on: installation.initdb.path)
+            throw ClusterError.notRunnableByPostgresUser(
+                binary: installation.initdb.path,
+                output: closed.map { "\($0) is not open to other users" } ?? "")
+        }
+        try await Command.run(PostgresUser.command(initdbCommand(installation, into: dataDirectory)))
         let hba = dataDirectory.appendingPathComponent("pg_hba.conf")
         let handle = try FileHandle(forWritingTo: hba)
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("host all all 0.0.0.0/0 trust\n".utf8))
+    }
+
+    /// The `initdb` command line for `installation` (before running it as `postgres`):
+    /// trust authentication, UTF-8, the C locale, no fsync. `--no-instructions` exists
+    /// from PostgreSQL 14 on and is left out before.
+    public static func initdbCommand(_ installation: PostgresInstallation, into dataDirectory: URL) -> [String] {
+        var arguments = ["-D", dataDirectory.path, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]
+        if installation.major >= 14 { arguments.append("--no-instructions") }
+        return installation.commandLine(installation.initdb, arguments)
+    }
+
+    /// The first folder on the way to `path` (symbolic links followed) that other users
+    /// cannot search, if any.
+    static func closedFolder(on path: String) -> String? {
+        var folder = URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
+        var folders: [String] = []
+        while folder.path != "/" && !folder.path.isEmpty {
+            folders.insert(folder.path, at: 0)
+            folder.deleteLastPathComponent()
+        }
+        return folders.first { folder in
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: folder))?[.posixPermissions] as? Int else { return false }
+            return mode & 0o001 == 0
+        }
     }
 
     /// FNV-1a, stable across runs (Swift's `hashValue` is not).

@@ -47,6 +47,6 @@ extension PostgresNode: FaultTarget {
 
     @discardableResult
     public func runInNetwork(_ invocation: Command.Invocation) async throws -> Command.Output {
-        try await Command.run(["ip", "netns", "exec", namespace] + invocation.arguments, input: invocation.input)
+        try await Command.run(enterNamespace + invocation.arguments, input: invocation.input)
     }
 }

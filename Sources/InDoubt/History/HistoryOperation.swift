@@ -91,11 +91,13 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
     public var value: Int?
     /// The elements read (for `.read` completions), duplicates included.
     public var values: [Int]?
-    /// The error text of a failed or indeterminate completion, or a fault's description.
+    /// The error text of a failed or indeterminate completion, a warning that came with an
+    /// acknowledgement, a fault's description, or the evidence of a `.resolve` verdict.
     public var error: String?
     /// For `.resolve`: the strategy's verdict.
     public var resolution: Resolution?
-    /// Attempt number for strategies that retry (1 for the first try).
+    /// Attempt number for strategies that retry (1 for the first try); on a completion, how
+    /// many attempts the write took.
     public var attempt: Int?
 
     /// Creates an operation.

@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// Prints a run as it happens, like the article's `85 :ok 91 :ok 90 :ok ...`: each
-/// completed write as `element :type`, wrapped to a width, and each fault event on a line
-/// of its own.
+/// completed write as `element :type`, wrapped to a width, and each fault event and each
+/// resolution of an indeterminate write on a line of its own.
 public final class ProgressPrinter: Sendable {
     private let width: Int
     private let write: @Sendable (String) -> Void
@@ -38,6 +38,10 @@ public final class ProgressPrinter: Sendable {
             let verb = operation.f == .startFault ? "started" : "healed"
             let status = operation.type == .ok ? "" : " FAILED"
             write("--- fault \(operation.error ?? "?") \(verb)\(status) ---\n")
+        case (.resolve, _):
+            guard let element = operation.value, let resolution = operation.resolution else { return }
+            flush()
+            write("--- \(element) resolved \(resolution.rawValue): \(operation.error ?? "no evidence") ---\n")
         default:
             return
         }

@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// The article's experiment, end to end: clients write one element per transaction while
-/// the nemesis cuts the network, then, after the heal and the fencing of orphaned
-/// sessions, a final read and the checker's verdict.
+/// the nemesis cuts the network; after the heal, the fencing of every session the clients
+/// used, the strategy's resolution of the indeterminate writes (one `.resolve` history
+/// operation per verdict), then the final read and the checker's verdict.
 public struct Experiment: Sendable {
     /// What the run did and found.
     public struct Outcome: Sendable {
@@ -21,6 +22,14 @@ public struct Experiment: Sendable {
         public var faultErrors: [String]
         /// How many orphaned server sessions had to be terminated before the final read.
         public var fencedSessions: Int
+        /// The writes that completed `.info`, with their strategy tokens, in element order.
+        public var indeterminateWrites: [IndeterminateWrite]
+        /// The strategy's verdicts on them, by element (empty for a strategy that resolves
+        /// nothing).
+        public var verdicts: [Int: ResolutionVerdict]
+        /// Why the resolution step failed, if it did (its writes are then recorded as
+        /// `unknown`).
+        public var resolutionError: String?
         /// The in-memory history (only without an output folder).
         public var operations: [HistoryOperation]
     }
@@ -63,19 +72,21 @@ public struct Experiment: Sendable {
 
         let started = ContinuousClock.now
         async let faults: Void = nemesis.run(until: { finished.load(ordering: .relaxed) })
-        await withTaskGroup(of: Void.self) { group in
+        let indeterminate = await withTaskGroup(of: [IndeterminateWrite].self) { group in
             for client in 0..<configuration.clients {
                 group.addTask {
                     await writeAll(client: client, history: history, nemesis: nemesis, backends: backends)
                 }
             }
+            return await group.reduce(into: []) { $0 += $1 }
         }
         let duration = started.duration(to: .now)
         finished.store(true, ordering: .relaxed)
         await faults
         await nemesis.healAll()
 
-        let fenced = try await finalRead(history: history, backends: backends)
+        let inDoubt = indeterminate.sorted { $0.element < $1.element }
+        let settled = try await settle(history: history, backends: backends, inDoubt: inDoubt)
         history.close()
         let result = checker.withLock { $0.result() }
         let info = RunInfo(
@@ -90,7 +101,8 @@ public struct Experiment: Sendable {
         }
         return Outcome(
             result: result, results: results, summary: summary, historyFile: historyFile,
-            faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: fenced,
+            faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: settled.fenced,
+            indeterminateWrites: inDoubt, verdicts: settled.verdicts, resolutionError: settled.resolutionError,
             operations: history.operations)
     }
 
@@ -111,8 +123,12 @@ public struct Experiment: Sendable {
         }
     }
 
-    /// One client's share of the elements, dealt round robin.
-    private func writeAll(client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry) async {
+    /// One client's share of the elements, dealt round robin; returns the writes that
+    /// completed `.info`, with their strategy tokens.
+    private func writeAll(
+        client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry
+    ) async -> [IndeterminateWrite] {
+        var indeterminate: [IndeterminateWrite] = []
         let session = ClientSession(
             client: client, options: target.connectionOptions(applicationName: "indoubt-client-\(client)"),
             backends: backends)
@@ -120,24 +136,63 @@ public struct Experiment: Sendable {
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
             history.append(process: .client(client), type: .invoke, f: .add, value: element)
             let context = WriteContext(
-                element: element, session: session, deadline: .after(configuration.timeout),
+                element: element, client: client, session: session, deadline: .after(configuration.timeout),
+                timeout: configuration.timeout, retryDeadline: .after(configuration.retryBudget),
                 beforeCommit: { await nemesis.beforeCommit() })
             let completion = await configuration.strategy.write(context)
-            history.append(process: .client(client), type: completion.type, f: .add, value: element, error: completion.error)
-            if completion.type == .ok { nemesis.acknowledged() }
+            history.append(
+                process: .client(client), type: completion.type, f: .add, value: element, error: completion.error,
+                attempt: completion.attempts)
+            switch completion.type {
+            case .ok: nemesis.acknowledged()
+            case .info: indeterminate.append(IndeterminateWrite(element: element, client: client, token: completion.token))
+            case .fail, .invoke: break
+            }
         }
+        return indeterminate
     }
 
-    /// After the heal: fence the clients' sessions, then read the whole set.
-    private func finalRead(history: HistoryRecorder, backends: BackendRegistry) async throws -> Int {
+    /// What happened between the heal and the final read.
+    private struct Settlement {
+        var fenced = 0
+        var verdicts: [Int: ResolutionVerdict] = [:]
+        var resolutionError: String?
+    }
+
+    /// After the heal: fence the clients' sessions (terminate them and wait until they are
+    /// gone, so that no late COMMIT can land), let the strategy resolve the indeterminate
+    /// writes, then read the whole set. Connection trouble is retried until
+    /// ``ExperimentConfiguration/finalReadTimeout``; a resolver that keeps failing is given
+    /// up on after three tries (its writes are recorded `unknown`), the final read is not.
+    private func settle(history: HistoryRecorder, backends: BackendRegistry, inDoubt: [IndeterminateWrite]) async throws -> Settlement {
         let deadline = Deadline.after(configuration.finalReadTimeout)
+        var settlement = Settlement()
+        var resolved = false
+        var resolveFailures: [String] = []
         var lastError: any Error = ExperimentError.finalRead("no attempt")
         while !deadline.hasPassed {
             do {
-                let attempt = Deadline.after(.seconds(5)).earliest(deadline)
+                let attempt = Deadline.after(.seconds(10)).earliest(deadline)
                 let admin = try await PostgresConnection.connect(target.connectionOptions(applicationName: "indoubt-reader"), deadline: attempt)
                 defer { admin.close() }
-                let fenced = try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                settlement.fenced += try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                if !resolved {
+                    do {
+                        settlement.verdicts = try await configuration.strategy.resolve(inDoubt, admin: admin, deadline: attempt)
+                        record(settlement.verdicts, for: inDoubt, in: history)
+                        resolved = true
+                    } catch {
+                        resolveFailures.append(String(describing: error))
+                        guard resolveFailures.count >= 3 else { throw error }
+                        let reason = resolveFailures.joined(separator: "; ")
+                        settlement.resolutionError = reason
+                        settlement.verdicts = Dictionary(
+                            inDoubt.map { ($0.element, ResolutionVerdict.unknown("the resolver failed: \(reason)")) },
+                            uniquingKeysWith: { first, _ in first })
+                        recordFailure(reason, for: inDoubt, in: history)
+                        resolved = true
+                    }
+                }
                 let reader = HistoryOperation.Process.client(configuration.clients)
                 history.append(process: reader, type: .invoke, f: .read)
                 do {
@@ -147,12 +202,33 @@ public struct Experiment: Sendable {
                     history.append(process: reader, type: .fail, f: .read, error: String(describing: error))
                     throw error
                 }
-                return fenced
+                return settlement
             } catch {
                 lastError = error
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
         throw ExperimentError.finalRead(String(describing: lastError))
+    }
+
+    /// One `.resolve` operation per verdict, by the client that wrote the element: `.ok`
+    /// for committed or aborted, `.info` for unknown; the evidence in `error`.
+    private func record(_ verdicts: [Int: ResolutionVerdict], for writes: [IndeterminateWrite], in history: HistoryRecorder) {
+        for write in writes {
+            guard let verdict = verdicts[write.element] else { continue }
+            history.append(
+                process: .client(write.client), type: verdict.resolution == .unknown ? .info : .ok, f: .resolve,
+                value: write.element, error: verdict.evidence, resolution: verdict.resolution)
+        }
+    }
+
+    /// A `.fail` `.resolve` operation, resolution `unknown`, for every write of a resolver
+    /// that kept failing.
+    private func recordFailure(_ reason: String, for writes: [IndeterminateWrite], in history: HistoryRecorder) {
+        for write in writes {
+            history.append(
+                process: .client(write.client), type: .fail, f: .resolve, value: write.element,
+                error: "the resolver failed: \(reason)", resolution: .unknown)
+        }
     }
 }

@@ -6,8 +6,14 @@ public struct ExperimentConfiguration: Sendable {
     public var writes: Int = 1000
     /// How many concurrent clients; elements are dealt round robin. The article: 5.
     public var clients: Int = 5
-    /// Each write's client-side deadline, from invocation to acknowledgement.
+    /// Each write's client-side deadline, from invocation to acknowledgement (for a
+    /// strategy that retries: each attempt's).
     public var timeout: Duration = .seconds(1)
+    /// How long a retrying strategy may keep retrying one write, from its invocation;
+    /// then it reports what it knows (indeterminate if any attempt was). Give retrying
+    /// strategies faults with a duration: a fault without one is healed only after the
+    /// last write, so every write caught in it would wait out its whole budget.
+    public var retryBudget: Duration = .seconds(30)
     /// The faults to inject.
     public var faults: [FaultSchedule] = []
     /// The commit strategy.
@@ -15,18 +21,20 @@ public struct ExperimentConfiguration: Sendable {
     /// Where to write `history.jsonl`, `results.json` and `summary.txt`; `nil` keeps the
     /// history in memory.
     public var outputFolder: URL?
-    /// How long the final read may take to get through after the heal.
+    /// How long the fencing, the strategy's resolution and the final read may take, together,
+    /// to get through after the heal.
     public var finalReadTimeout: Duration = .seconds(30)
 
     /// The article's defaults, with no fault.
     public init() {}
 
     /// Creates a configuration.
-    public init(writes: Int, clients: Int, timeout: Duration = .seconds(1), faults: [FaultSchedule] = [],
-                strategy: any CommitStrategy = NaiveStrategy(), outputFolder: URL? = nil) {
+    public init(writes: Int, clients: Int, timeout: Duration = .seconds(1), retryBudget: Duration = .seconds(30),
+                faults: [FaultSchedule] = [], strategy: any CommitStrategy = NaiveStrategy(), outputFolder: URL? = nil) {
         self.writes = writes
         self.clients = clients
         self.timeout = timeout
+        self.retryBudget = retryBudget
         self.faults = faults
         self.strategy = strategy
         self.outputFolder = outputFolder
@@ -46,6 +54,7 @@ public struct ExperimentConfiguration: Sendable {
             throw ExperimentError.invalid("--clients (\(clients)) cannot exceed --writes (\(writes)): every client needs an element to write")
         }
         guard timeout > .zero else { throw ExperimentError.invalid("--timeout must be longer than 0") }
+        guard retryBudget > .zero else { throw ExperimentError.invalid("--retry-for must be longer than 0") }
         for schedule in faults {
             if let duration = schedule.duration, duration <= .zero {
                 throw ExperimentError.invalid("--fault-for must be longer than 0")

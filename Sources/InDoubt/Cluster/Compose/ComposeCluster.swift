@@ -24,6 +24,8 @@ public final class ComposeCluster: Sendable {
     public let node: ComposeNode
     /// From `docker compose up` to the first successful connection.
     public let readyTime: Duration
+    /// The server's `server_version` (`16.4`, `15.18 (Debian 15.18-0+deb12u1)`).
+    public let serverVersion: String
 
     /// The nodes (one), for code written against ``NamespaceCluster/nodes``.
     public var nodes: [ComposeNode] { [node] }
@@ -32,10 +34,11 @@ public final class ComposeCluster: Sendable {
     private static let live = Mutex<[String: ComposeCluster]>([:])
     private static let sequence = Atomic<Int>(0)
 
-    private init(project: ComposeProject, node: ComposeNode, readyTime: Duration) {
+    private init(project: ComposeProject, node: ComposeNode, readyTime: Duration, serverVersion: String) {
         self.project = project
         self.node = node
         self.readyTime = readyTime
+        self.serverVersion = serverVersion
     }
 
     /// Every problem that keeps compose clusters from running here with these images, each
@@ -111,8 +114,8 @@ public final class ComposeCluster: Sendable {
             let sidecar = try await containerID(project, ComposeProject.sidecarService)
             let node = ComposeNode(project: project.name, hostPort: port, postgresContainer: postgres,
                                    sidecarContainer: sidecar, image: postgresImage, docker: docker)
-            try await waitUntilReady(node, project: project, deadline: deadline)
-            let cluster = ComposeCluster(project: project, node: node, readyTime: began.duration(to: .now))
+            let version = try await waitUntilReady(node, project: project, deadline: deadline)
+            let cluster = ComposeCluster(project: project, node: node, readyTime: began.duration(to: .now), serverVersion: version)
             live.withLock { $0[project.name] = cluster }
             logger.info("compose project \(project.name): \(postgresImage) on 127.0.0.1:\(port), ready in \(cluster.readyTime)")
             return cluster
@@ -153,6 +156,13 @@ public final class ComposeCluster: Sendable {
     /// The server's log, last lines.
     public func logTail() async -> String { await Self.logTail(project) }
 
+    /// The server's whole log (`docker logs` of the PostgreSQL container), blocking: for a
+    /// run folder, also from a SIGINT handler.
+    public func serverLog() -> String {
+        let output = try? Command.runBlocking([project.docker, "logs", node.postgresContainer], check: false)
+        return (output?.stdout ?? "") + (output?.stderr ?? "")
+    }
+
     // MARK: Private
 
     private static func tearDown(_ project: ComposeProject) async {
@@ -191,8 +201,9 @@ public final class ComposeCluster: Sendable {
         return ((output?.stdout ?? "") + (output?.stderr ?? "")).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Polls with real connections through the port proxy until one succeeds.
-    private static func waitUntilReady(_ node: ComposeNode, project: ComposeProject, deadline: Deadline) async throws {
+    /// Polls with real connections through the port proxy until one succeeds; returns the
+    /// server's version.
+    private static func waitUntilReady(_ node: ComposeNode, project: ComposeProject, deadline: Deadline) async throws -> String {
         var lastError = "no attempt made"
         while !deadline.hasPassed {
             do {
@@ -200,8 +211,8 @@ public final class ComposeCluster: Sendable {
                 let connection = try await PostgresConnection.connect(
                     node.connectionOptions(applicationName: "indoubt-ready"), deadline: attempt)
                 defer { connection.close() }
-                _ = try await connection.query("SELECT 1", deadline: attempt)
-                return
+                let version = try await connection.query("SHOW server_version", deadline: attempt)
+                return version.rows.first?.string(0) ?? "unknown"
             } catch {
                 lastError = String(describing: error)
                 try await Task.sleep(for: .milliseconds(50))

@@ -1,0 +1,23 @@
+/// The article's client: `BEGIN; INSERT; COMMIT`, an error is reported as it is classified,
+/// and nothing is resolved afterwards (every indeterminate write stays unresolved).
+public struct NaiveStrategy: CommitStrategy {
+    /// Creates the strategy.
+    public init() {}
+
+    public var name: String { "naive" }
+
+    public func write(_ context: WriteContext) async -> WriteCompletion {
+        do {
+            let connection = try await context.session.connection(deadline: context.deadline)
+            _ = try await connection.query("BEGIN", deadline: context.deadline)
+            _ = try await connection.query(
+                "INSERT INTO set_app (element) VALUES ($1)", [String(context.element)], deadline: context.deadline)
+            await context.beforeCommit()
+            _ = try await connection.query("COMMIT", phase: .commit, deadline: context.deadline)
+            return .ok
+        } catch {
+            context.session.reset()
+            return .failure(error)
+        }
+    }
+}

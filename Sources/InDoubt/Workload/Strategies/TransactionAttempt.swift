@@ -1,0 +1,58 @@
+/// One `BEGIN; statement; COMMIT` attempt on a client's session: the commit protocol that
+/// every strategy but `2pc` shares. The fault gate (``WriteContext/beforeCommit``) is
+/// passed right before COMMIT, so an aligned fault hits the commit window.
+struct TransactionAttempt {
+    /// The statement inside the transaction, with `$n` parameters.
+    var sql: String
+    /// Its parameters.
+    var parameters: [String?]
+
+    /// What the attempt got back.
+    struct Replies {
+        /// The statement's result (its rows, for `RETURNING`).
+        var statement: QueryResult
+        /// COMMIT's result.
+        var commit: QueryResult
+    }
+
+    /// Runs the attempt by `deadline`. On an error the session is reset (the connection's
+    /// state is unknown) and the error is rethrown for the caller to classify.
+    func run(_ context: WriteContext, deadline: Deadline) async throws -> Replies {
+        do {
+            let connection = try await context.session.connection(deadline: deadline)
+            _ = try await connection.query("BEGIN", deadline: deadline)
+            let statement = try await connection.query(sql, parameters, deadline: deadline)
+            await context.beforeCommit()
+            let commit = try await connection.query("COMMIT", phase: .commit, deadline: deadline)
+            return Replies(statement: statement, commit: commit)
+        } catch {
+            context.session.reset()
+            throw error
+        }
+    }
+}
+
+extension OutcomeClassifier {
+    /// Whether `error` leaves the write's outcome unknown (anything that is not a
+    /// ``PostgresError`` is treated as unknown).
+    static func isIndeterminate(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError else { return true }
+        return classify(error) == .info
+    }
+}
+
+/// SQL text helpers for statements that take no parameters (`PREPARE TRANSACTION`,
+/// `COMMIT PREPARED`) and for array parameters.
+enum SQLText {
+    /// `text` as a quoted SQL string literal (single quotes doubled).
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// A PostgreSQL array literal of `items`, each double-quoted and escaped, for a
+    /// `$1::text[]` (or `::uuid[]`, `::int[]`) parameter.
+    static func array(_ items: [String]) -> String {
+        "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// `2pc`: `BEGIN; INSERT; PREPARE TRANSACTION 'gid'; COMMIT PREPARED 'gid'`, with the gid
+/// also written to the `indoubt_gids` ledger inside the transaction (one statement with the
+/// element, no extra round trip).
+///
+/// The fault gate is passed before `PREPARE TRANSACTION`, the first message whose effect
+/// outlives the session. A lost reply to PREPARE, or any error once PREPARE succeeded,
+/// leaves the write indeterminate. After the heal and the fencing the resolver lists the
+/// run's prepared transactions (their gids start with ``gidPrefix``), commits them all, and
+/// then reads the ledger: a gid in it committed (either just now, or because COMMIT
+/// PREPARED had applied), a gid not in it never got prepared and aborted when its session
+/// was terminated. Claim 8: 0 unresolved, 0 misresolved, no prepared transaction left.
+///
+/// Needs `max_prepared_transactions` > 0 (``serverSettings``); PostgreSQL's default is 0.
+public struct TwoPhaseCommitStrategy: CommitStrategy {
+    /// The prefix of every gid of this strategy instance (one per run): `indoubt_` and 12
+    /// random hex digits.
+    public let gidPrefix: String
+
+    /// Creates the strategy with a fresh gid prefix, or with `gidPrefix` (letters, digits
+    /// and `_` only).
+    public init(gidPrefix: String? = nil) {
+        let hex = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+        self.gidPrefix = gidPrefix ?? "indoubt_" + String(repeating: "0", count: 12 - hex.count) + hex
+    }
+
+    public var name: String { "2pc" }
+
+    /// The settings the server needs: room for one prepared transaction per client in
+    /// flight, with a wide margin.
+    public static let requiredSettings = ["max_prepared_transactions": "64"]
+
+    public var serverSettings: [String: String] { Self.requiredSettings }
+
+    /// The gid of `element`'s transaction: `<prefix>_<element>`.
+    public func gid(for element: Int) -> String { "\(gidPrefix)_\(element)" }
+
+    /// The element a gid of this run belongs to, or `nil` if it is not one of this run's.
+    public func element(inGID gid: String) -> Int? {
+        guard gid.hasPrefix(gidPrefix + "_") else { return nil }
+        return Int(gid.dropFirst(gidPrefix.count + 1))
+    }
+
+    public func prepare(_ admin: PostgresConnection, deadline: Deadline) async throws {
+        let setting = try await admin.query("SHOW max_prepared_transactions", deadline: deadline).rows.first?.string(0)
+        guard let limit = setting.flatMap(Int.init), limit > 0 else {
+            throw TwoPhaseCommitError(description:
+                "2pc needs max_prepared_transactions > 0 but the server has \(setting ?? "no value"); "
+                + "start it with -c max_prepared_transactions=\(Self.requiredSettings["max_prepared_transactions"] ?? "64")")
+        }
+        _ = try await admin.query(
+            "DROP TABLE IF EXISTS indoubt_gids; CREATE TABLE indoubt_gids (gid text PRIMARY KEY)", deadline: deadline)
+    }
+
+    public func write(_ context: WriteContext) async -> WriteCompletion {
+        let gid = gid(for: context.element)
+        let deadline = context.deadline
+        var prepared = false
+        do {
+            let connection = try await context.session.connection(deadline: deadline)
+            _ = try await connection.query("BEGIN", deadline: deadline)
+            _ = try await connection.query(
+                "WITH ledger AS (INSERT INTO indoubt_gids (gid) VALUES ($1)) INSERT INTO set_app (element) VALUES ($2::int)",
+                [gid, String(context.element)], deadline: deadline)
+            await context.beforeCommit()
+            _ = try await connection.query("PREPARE TRANSACTION \(SQLText.literal(gid))", phase: .commit, deadline: deadline)
+            prepared = true
+            _ = try await connection.query("COMMIT PREPARED \(SQLText.literal(gid))", phase: .commit, deadline: deadline)
+            return WriteCompletion.ok.with(token: gid)
+        } catch {
+            context.session.reset()
+            var completion = WriteCompletion.failure(error).with(token: gid)
+            if prepared, completion.type == .fail {
+                // The transaction is prepared: it outlives the session and may yet commit.
+                completion.type = .info
+                completion.error = "prepared, then COMMIT PREPARED failed: \(completion.error ?? "")"
+            }
+            return completion
+        }
+    }
+
+    public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+        -> [Int: ResolutionVerdict] {
+        // 1. Finish every prepared transaction of this run.
+        let found = try await preparedGIDs(admin, deadline: deadline)
+        var finished: Set<String> = []
+        var failures: [String: String] = [:]
+        for gid in found {
+            do {
+                _ = try await admin.query("COMMIT PREPARED \(SQLText.literal(gid))", deadline: deadline)
+                finished.insert(gid)
+            } catch let error as PostgresError where error.kind == .server {
+                failures[gid] = error.description
+            }
+        }
+        let stillPrepared = try await preparedGIDs(admin, deadline: deadline)
+        // 2. With none left, the ledger is the truth.
+        let gids = writes.compactMap(\.token)
+        var committed: Set<String> = []
+        if !gids.isEmpty {
+            let rows = try await admin.query(
+                "SELECT gid FROM indoubt_gids WHERE gid = ANY($1::text[])", [SQLText.array(gids)], deadline: deadline).rows
+            committed = Set(rows.compactMap { $0.string(0) })
+        }
+        var verdicts: [Int: ResolutionVerdict] = [:]
+        for write in writes {
+            guard let gid = write.token else {
+                verdicts[write.element] = .unknown("no gid recorded")
+                continue
+            }
+            if stillPrepared.contains(gid) {
+                verdicts[write.element] = .unknown("\(gid) is still prepared: \(failures[gid] ?? "COMMIT PREPARED did not finish it")")
+            } else if finished.contains(gid) {
+                verdicts[write.element] = .committed("\(gid) was prepared; the resolver committed it")
+            } else if committed.contains(gid) {
+                verdicts[write.element] = .committed("\(gid) is in the gid ledger: COMMIT PREPARED had applied")
+            } else {
+                verdicts[write.element] = .aborted("\(gid) was never prepared: not in pg_prepared_xacts, not in the gid ledger")
+            }
+        }
+        return verdicts
+    }
+
+    /// This run's gids in `pg_prepared_xacts`, sorted.
+    private func preparedGIDs(_ admin: PostgresConnection, deadline: Deadline) async throws -> [String] {
+        let rows = try await admin.query(
+            "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, $2::int) = $1 ORDER BY gid",
+            [gidPrefix + "_", String(gidPrefix.count + 1)], deadline: deadline).rows
+        return rows.compactMap { $0.string(0) }
+    }
+}
+
+/// Two-phase commit cannot run on this server.
+public struct TwoPhaseCommitError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and how to fix it.
+    public var description: String
+}

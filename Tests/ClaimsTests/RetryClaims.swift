@@ -1,0 +1,103 @@
+import InDoubt
+import InDoubtTesting
+import Testing
+
+/// What retrying does when the client cannot tell whether COMMIT applied: the two wrong
+/// ways (claim 4 and the re-sent COMMIT), next to the naive client, which resolves nothing.
+@Suite("Retrying an indeterminate write")
+struct RetryClaims {
+    /// Replies are dropped from the moment a client is about to COMMIT: that COMMIT and
+    /// every other one sent during the fault reach the server and apply, unacknowledged.
+    static func dropRepliesAtCommit(for duration: Duration = .milliseconds(1500)) -> [FaultSchedule] {
+        [FaultSchedule(.dropReplies, start: .afterAcknowledged(40, alignedToCommit: true), duration: duration)]
+    }
+
+    @Test("The naive client resolves nothing: every indeterminate write stays unresolved, no .resolve is recorded",
+          .namespaceCluster())
+    func naiveResolvesNothing() async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let run = try await ClaimRun.run(on: node, writes: 150, faults: Self.dropRepliesAtCommit())
+        let result = run.result
+        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        #expect(!result.indeterminate.isEmpty, "the fault never hit the commit window")
+        #expect(result.unresolved == result.indeterminate)
+        #expect(run.outcome.results.unresolved == result.indeterminate.count)
+        #expect(run.resolveOperations.isEmpty)
+        #expect(run.outcome.verdicts.isEmpty)
+        #expect(run.outcome.indeterminateWrites.map(\.element) == result.indeterminate)
+        #expect(run.outcome.indeterminateWrites.allSatisfy { $0.token == nil })
+        // Naive completions carry no attempt number: its history is what it always was.
+        #expect(run.history.allSatisfy { $0.attempt == nil })
+    }
+
+    @Test("Claim 4: a blind retry of a non-idempotent write double-applies it, and the checker names the duplicates",
+          .namespaceCluster())
+    func blindRetryDoubleApplies() async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let writes = 150
+        let run = try await ClaimRun.run(on: node, writes: writes, faults: Self.dropRepliesAtCommit(), strategy: BlindRetryStrategy())
+        let result = run.result
+        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+
+        // The duplicates as SQL counts them, read independently of the checker.
+        let rows = try await run.query(
+            "SELECT element, count(*) FROM set_app GROUP BY element HAVING count(*) > 1 ORDER BY element")
+        let counted = try rows.map { DuplicateElement(element: try $0.int(0), count: try $0.int(1)) }
+        #expect(!counted.isEmpty, "no write was applied twice")
+        #expect(result.duplicates == counted)
+        #expect(run.outcome.results.duplicates == counted.count)
+        #expect(run.outcome.results.duplicateElements == counted)
+        // Every element is in the table; the extra rows are exactly the double charges.
+        #expect(result.survivors == writes)
+        #expect(run.tableElements.count == writes + counted.reduce(0) { $0 + $1.count - 1 })
+        // Each duplicate was acknowledged only by a retry, after its first COMMIT's reply was lost.
+        for duplicate in counted {
+            let completion = run.lastCompletion[duplicate.element]
+            #expect(completion?.type == .ok)
+            #expect((completion?.attempt ?? 0) >= 2, "element \(duplicate.element) took \(completion?.attempt ?? 0) attempt(s)")
+        }
+        #expect(result.ackRate == 1.0)
+        #expect(result.lost.isEmpty)
+        #expect(result.indeterminate.isEmpty)
+    }
+
+    /// The fault is `drop-requests` for 3 s, aligned so that a COMMIT is the first request
+    /// it swallows: that COMMIT never reaches the server while the fault lasts. The client
+    /// gives up after 500 ms and closes the socket, but the kernel keeps retransmitting the
+    /// COMMIT until libpq's `tcp_user_timeout` (2 s) abandons it, a second before the heal:
+    /// so the late COMMIT can never land (with a 1.5 s fault it usually does, right after
+    /// the heal, and the re-sent COMMIT is then right by luck). The server's session keeps
+    /// its open transaction until it is terminated, at the latest by the fencing before the
+    /// final read, and its transaction rolls back. Meanwhile the client re-sends COMMIT on a
+    /// new connection once the fault heals and gets WARNING 25P01 plus a `COMMIT` tag.
+    @Test("A COMMIT re-sent on a new connection acknowledges writes that never committed: the checker counts them lost",
+          .namespaceCluster())
+    func commitRetryLosesAcknowledgedWrites() async throws {
+        let node = try ClusterFixture.require().nodes[0]
+        let run = try await ClaimRun.run(on: node, writes: 150, faults: [
+            FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(3)),
+        ], strategy: CommitRetryStrategy())
+        let result = run.result
+        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+
+        // Acknowledged in the history, absent from the table: computed without the checker.
+        let lostIndependently = run.acknowledgedInHistory.subtracting(run.tableElements).sorted()
+        #expect(!lostIndependently.isEmpty, "every acknowledged write is in the table")
+        #expect(result.lost == lostIndependently)
+        #expect(run.outcome.results.lost == lostIndependently.count)
+        #expect(run.outcome.results.lostElements == lostIndependently)
+        #expect(result.lossRate == Double(lostIndependently.count) / Double(result.acknowledged))
+        #expect(!result.invariantsHold)
+        // Each lost write was "acknowledged" by the re-sent COMMIT, over the server's warning.
+        for element in result.lost {
+            let completion = run.lastCompletion[element]
+            #expect(completion?.type == .ok)
+            #expect((completion?.attempt ?? 0) >= 2)
+            #expect(completion?.error?.contains("WARNING 25P01: there is no transaction in progress") == true,
+                    "element \(element): \(completion?.error ?? "no warning recorded")")
+        }
+        // The strategy trusts its answer: nothing is left to resolve.
+        #expect(result.indeterminate.isEmpty)
+        #expect(run.resolveOperations.isEmpty)
+    }
+}
