@@ -61,11 +61,10 @@ INDOUBT_PG_IMAGE=postgres:16 "$DOCKER" compose --project-name indoubt-config-che
 
 export INDOUBT_BACKEND=compose INDOUBT_REQUIRE_FAULTS=1
 # The compose backend's own tests, claims 1 and 2 in Swift Testing and XCTest, and claim 5
-# (ResolutionClaims.idempotentRetry, once IdempotentRetryStrategy is on main; until then its
-# placeholder PendingBackendClaims reports it as disabled).
+# (the idempotent retry under drop-replies, drop-commit-ack and partition).
 filter='ComposeBackendTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
 filter+='|ExperimentClaims/healthyNetwork|ExperimentClaims/unacknowledgedWritesSurvive|ExperimentClaimsXCTests'
-filter+='|ResolutionClaims/idempotentRetry|PendingBackendClaims'
+filter+='|ResolutionClaims/idempotentRetry'
 step "swift test on the compose backend"
 status=0
 swift test --filter "$filter" "$@" || status=$?
