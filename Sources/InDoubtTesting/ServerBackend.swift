@@ -22,21 +22,21 @@ public enum ServerBackend: String, Sendable, CaseIterable {
 extension FaultEnvironment {
     /// Why compose clusters cannot run here (no docker CLI, no engine, no `docker compose`,
     /// an image missing); empty when they can.
-    public static func composeProblems() -> [String] {
-        ComposeCluster.problems().map(\.description)
+    public static func composeProblems() async -> [String] {
+        await ComposeCluster.checkProblems().map(\.description)
     }
 
     /// The decision for tests on `backend`. A compose test whose prerequisites are missing
     /// fails only when `INDOUBT_REQUIRE_FAULTS=1` *and* `INDOUBT_BACKEND=compose`: CI
     /// requires Docker only where it promised it.
     public static func decision(for backend: ServerBackend,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Decision {
+                                environment: [String: String] = ProcessInfo.processInfo.environment) async -> Decision {
         switch backend {
         case .netns:
             return decision()
         case .compose:
             let selected = (try? ServerBackend.selected(environment: environment)) == .compose
-            let problems = composeProblems()
+            let problems = await composeProblems()
             guard !problems.isEmpty else { return .run }
             let reason = "compose tests cannot run here: " + problems.joined(separator: "; ")
             if isRequired && selected {

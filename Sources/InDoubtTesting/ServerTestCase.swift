@@ -24,7 +24,7 @@ open class ServerTestCase: XCTestCase {
     open override func setUp() async throws {
         try await super.setUp()
         let backend = try ServerBackend.selected()
-        switch FaultEnvironment.decision(for: backend) {
+        switch await FaultEnvironment.decision(for: backend) {
         case .run: break
         case .skip(let reason): throw XCTSkip(reason)
         case .fail(let reason): throw MissingPrerequisite(description: reason)

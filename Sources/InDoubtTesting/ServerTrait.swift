@@ -27,7 +27,7 @@ public struct PostgresServerTrait: TestTrait, SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let backend = try ServerBackend.selected()
-        switch FaultEnvironment.decision(for: backend) {
+        switch await FaultEnvironment.decision(for: backend) {
         case .run: break
         case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
         case .fail(let reason): throw MissingPrerequisite(description: reason)
@@ -92,7 +92,7 @@ public struct ComposeClusterTrait: TestTrait, SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        switch FaultEnvironment.decision(for: .compose) {
+        switch await FaultEnvironment.decision(for: .compose) {
         case .run: break
         case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
         case .fail(let reason): throw MissingPrerequisite(description: reason)

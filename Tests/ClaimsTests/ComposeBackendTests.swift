@@ -7,6 +7,14 @@ import Testing
 import Glibc
 #endif
 
+/// Runs blocking `docker` listings on a dispatch queue, so that they never hold one of the
+/// few cooperative threads that other tests' deadlines depend on.
+private func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: body()) }
+    }
+}
+
 /// The compose backend: the file validates, the server is published on 127.0.0.1 only, the
 /// faults work inside the container through Docker's port proxy, the client's deadline
 /// carries every call, and nothing is left behind. Without Docker these skip (they fail
@@ -54,7 +62,8 @@ struct ComposeBackendTests {
         let mode = try await Command.run([docker, "inspect", "--format", "{{.HostConfig.NetworkMode}}", node.sidecarContainer]).stdout
         #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "container:\(node.postgresContainer)")
         // A live owner's project is never reaped.
-        #expect(!ComposeReaper.reap(docker: docker).contains(cluster.project.name))
+        let reaped = await offPool { ComposeReaper.reap(docker: docker) }
+        #expect(!reaped.contains(cluster.project.name))
     }
 
     @Test("With replies dropped inside the container, a call returns at its deadline, and the rule lives only there")
@@ -149,8 +158,8 @@ struct ComposeBackendTests {
 @Suite("Docker Compose hygiene", .serialized)
 struct ComposeHygieneTests {
     /// Skips or fails as the fixtures do.
-    static func requireCompose() throws {
-        switch FaultEnvironment.decision(for: .compose) {
+    static func requireCompose() async throws {
+        switch await FaultEnvironment.decision(for: .compose) {
         case .run: break
         case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
         case .fail(let reason): throw MissingPrerequisite(description: reason)
@@ -181,7 +190,7 @@ struct ComposeHygieneTests {
 
     @Test("Two projects at once get distinct names and ports; a partition of one leaves the other alone; down leaves nothing")
     func twoProjectsAtOnce() async throws {
-        try Self.requireCompose()
+        try await Self.requireCompose()
         async let startA = ComposeCluster.start()
         async let startB = ComposeCluster.start()
         let (a, b) = try await (startA, startB)
@@ -213,14 +222,14 @@ struct ComposeHygieneTests {
         await a.shutdown()
         await b.shutdown()
         for cluster in [a, b] {
-            let traces = ComposeReaper.traces(ofProject: cluster.project.name, docker: cluster.project.docker)
+            let traces = await offPool { ComposeReaper.traces(ofProject: cluster.project.name, docker: cluster.project.docker) }
             #expect(traces.isEmpty, "\(cluster.project.name) left \(traces)")
         }
     }
 
     @Test("The reaper removes a project whose owner died, by its labels, and nothing else")
     func reaperRemovesADeadOwnersProject() async throws {
-        try Self.requireCompose()
+        try await Self.requireCompose()
         // A real process that has exited: its pid names a dead owner.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
@@ -235,13 +244,14 @@ struct ComposeHygieneTests {
         let up = project.upCommand(waitSeconds: 60)
         do {
             try await Command.run(up.arguments, input: up.input)
-            #expect(!ComposeReaper.traces(ofProject: project.name, docker: project.docker).isEmpty)
-            let reaped = ComposeReaper.reap(docker: project.docker)
+            let before = await offPool { ComposeReaper.traces(ofProject: project.name, docker: project.docker) }
+            #expect(!before.isEmpty)
+            let reaped = await offPool { ComposeReaper.reap(docker: project.docker) }
             #expect(reaped.contains(project.name))
-            let traces = ComposeReaper.traces(ofProject: project.name, docker: project.docker)
+            let traces = await offPool { ComposeReaper.traces(ofProject: project.name, docker: project.docker) }
             #expect(traces.isEmpty, "the reaper left \(traces)")
         } catch {
-            ComposeReaper.remove(project: project.name, docker: project.docker)
+            await offPool { ComposeReaper.remove(project: project.name, docker: project.docker) }
             throw error
         }
     }

@@ -65,6 +65,15 @@ public final class ComposeCluster: Sendable {
         return problems
     }
 
+    /// ``problems(images:docker:)`` off Swift's cooperative threads (it runs `docker`
+    /// several times), for async callers such as test fixtures.
+    public static func checkProblems(
+        images: [String] = [ComposeProject.postgresImage(nil), ComposeProject.sidecarImage()],
+        docker: String = Docker.cli()
+    ) async -> [ComposeError] {
+        (try? await Blocking.run { problems(images: images, docker: docker) }) ?? []
+    }
+
     /// Starts a project and waits until its healthcheck passes and a real connection succeeds.
     ///
     /// - Parameters:
@@ -85,8 +94,8 @@ public final class ComposeCluster: Sendable {
     ) async throws -> ComposeCluster {
         let postgresImage = ComposeProject.postgresImage(image)
         let sidecarImage = sidecarImage ?? ComposeProject.sidecarImage()
-        if let problem = problems(images: [postgresImage, sidecarImage], docker: docker).first { throw problem }
-        let reaped = ComposeReaper.reap(docker: docker)
+        if let problem = await checkProblems(images: [postgresImage, sidecarImage], docker: docker).first { throw problem }
+        let reaped = try await Blocking.run { ComposeReaper.reap(docker: docker) }
         if !reaped.isEmpty { logger.notice("reaped compose projects of dead runs: \(reaped)") }
 
         let owner = ProcessIdentity.current
@@ -166,12 +175,7 @@ public final class ComposeCluster: Sendable {
     // MARK: Private
 
     private static func tearDown(_ project: ComposeProject) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                tearDownBlocking(project)
-                continuation.resume()
-            }
-        }
+        _ = try? await Blocking.run { tearDownBlocking(project) }
     }
 
     /// `down --volumes`; if Compose fails, removes the project's containers and network by
