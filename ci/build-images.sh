@@ -10,8 +10,8 @@
 #                           iptables and tc; docker-compose.yml gives it its own entrypoint)
 #
 # Cached by tag: when both tags exist it does nothing (--rebuild builds anew, and removes
-# the image it replaces). A build takes about 80 s on two cores, plus the download of
-# about 100 MB of packages the first time (kept in /var/cache/indoubt-debootstrap). Its
+# the image it replaces). A build takes about 70 s on two cores, the download of about
+# 100 MB of packages included (they are kept in /var/cache/indoubt-debootstrap). Its
 # work folder is $TMPDIR/indoubt-image-PID, removed on exit, on Ctrl-C, and by the next
 # build if this one was killed.
 # Usage (as root, with a running engine: bash ci/start-docker.sh): bash ci/build-images.sh [--rebuild]
@@ -76,7 +76,7 @@ fail() {
   exit 1
 }
 # Two stages, so that dpkg can be told not to fsync every file of a throwaway root file
-# system (force-unsafe-io): that halves the build (about 80 s instead of 180 s here).
+# system (force-unsafe-io): that more than halves the build (about 70 s instead of 180 s).
 debootstrap --foreign --cache-dir="$deb_cache" --variant=minbase --include=postgresql-15,iptables,iproute2 \
   "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || fail "first stage"
 mkdir -p "$rootfs/etc/dpkg/dpkg.cfg.d"
