@@ -51,6 +51,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: the newest installed.")
     var pg: String?
 
+    @Option(help: "Where PostgreSQL runs: netns (a network namespace, the default) or compose (Docker Compose, see docs/compose.md).")
+    var backend: String = "netns"
+
+    @Option(help: "With --backend compose: the PostgreSQL image (postgres:16, ...). Default: $INDOUBT_PG_IMAGE, else indoubt/postgres:15 (bash ci/build-images.sh).")
+    var pgImage: String?
+
     @Option(help: "Folder for history.jsonl, results.json and summary.txt. Default: runs/<time>-<fault>.")
     var out: String?
 
@@ -59,20 +65,19 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
-        _ = try CLISupport.installation(pg)
+        try RunServer.validate(backend: backend, pg: pg, pgImage: pgImage)
     }
 
     func run() async throws {
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
         var configuration = try plan(folder: folder)
-        let installation = try CLISupport.installation(pg)
         configuration.outputFolder = folder
-        let cluster = try await CLISupport.cluster(
-            nodes: 1, installation: installation, settings: configuration.strategy.serverSettings)
-        let node = cluster.nodes[0]
+        let cluster = try await RunServer.start(
+            backend: backend, pg: pg, pgImage: pgImage, settings: configuration.strategy.serverSettings)
+        let node = cluster.target
         // Until the run ends, results.json says it is incomplete: a killed run leaves that.
         let info = RunInfo(
-            postgresVersion: installation.version, backend: node.backendName, fault: configuration.faultName,
+            postgresVersion: cluster.postgresVersion, backend: node.backendName, fault: configuration.faultName,
             strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -83,9 +88,9 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError("cannot write to the run folder \(folder.path): \(error)")
         }
         let interrupt = InterruptHandler {
-            // Faults live in the node's namespace: removing it heals them and stops the server.
-            Self.copyServerLogs(of: cluster, to: folder)
-            NamespaceCluster.shutdownAllNow()
+            // Faults live in the node's namespace or container: removing it heals them and stops the server.
+            cluster.copyServerLogs(to: folder)
+            RunServer.shutdownAllNow()
             if let partial = try? RunCheck.check(folder) {
                 print("")
                 print(partial.summary.text, terminator: "")
@@ -95,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
             fflush(nil)
         }
         defer { interrupt.cancel() }
-        print("PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))")
+        print(cluster.description)
         print("\(configuration.writes) writes, \(configuration.clients) clients, strategy \(configuration.strategy.name), faults: "
               + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
         let printer = ProgressPrinter()
@@ -107,12 +112,12 @@ struct RunCommand: AsyncParsableCommand {
             outcome = try await experiment.run()
         } catch {
             printer.flush()
-            Self.copyServerLogs(of: cluster, to: folder)
+            cluster.copyServerLogs(to: folder)
             await cluster.shutdown()
             throw CLIError("the run failed: \(error)")
         }
         printer.flush()
-        Self.copyServerLogs(of: cluster, to: folder)
+        cluster.copyServerLogs(to: folder)
         await cluster.shutdown()
         if let historyFile = outcome.historyFile {
             try TimelineReport.write(historyFile: historyFile, result: outcome.result, results: outcome.results, to: folder)

@@ -16,12 +16,12 @@ struct ClaimRun {
     /// Every operation of history.jsonl, in order.
     let history: [HistoryOperation]
     /// The node the run wrote to (for further independent reads).
-    let node: PostgresNode
+    let node: any ExperimentTarget
 
     var result: SetCheckResult { outcome.result }
 
     static func run(
-        on node: PostgresNode, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
+        on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
         faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy()
     ) async throws -> ClaimRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-claim-\(UUID().uuidString)")

@@ -5,9 +5,9 @@ import Testing
 /// The article's claims, each asserted with numbers from a real run against a real server.
 @Suite("The article's claims")
 struct ExperimentClaims {
-    @Test("Claim 1: on a healthy network every write is acknowledged and survives", .namespaceCluster())
+    @Test("Claim 1: on a healthy network every write is acknowledged and survives", .postgresServer())
     func healthyNetwork() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(on: node, writes: 200, timeout: .seconds(10), faults: [])
         let result = run.result
         #expect(result.total == 200)
@@ -24,9 +24,9 @@ struct ExperimentClaims {
     }
 
     @Test("Claim 2: after a fault in the commit window, writes the client saw fail are in the table",
-          .namespaceCluster(), arguments: [Fault.Kind.dropReplies, .dropCommitAck])
+          .postgresServer(), arguments: [Fault.Kind.dropReplies, .dropCommitAck])
     func unacknowledgedWritesSurvive(fault: Fault.Kind) async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(
             on: node, writes: 200,
             faults: [FaultSchedule(fault, start: .afterAcknowledged(50, alignedToCommit: true), duration: .milliseconds(1500))])

@@ -2,10 +2,10 @@ import InDoubt
 import InDoubtTesting
 import XCTest
 
-/// Claim 2 through the XCTest fixture.
-final class ExperimentClaimsXCTests: ClusterTestCase {
+/// Claim 2 through the XCTest fixture, on the backend INDOUBT_BACKEND selects.
+final class ExperimentClaimsXCTests: ServerTestCase {
     func testClaim2UnacknowledgedWritesSurviveALostCommitAcknowledgement() async throws {
-        let node = try cluster.nodes[0]
+        let node = try target
         let run = try await ClaimRun.run(
             on: node, writes: 150,
             faults: [FaultSchedule(.dropCommitAck, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(1))])

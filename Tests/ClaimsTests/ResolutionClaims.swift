@@ -26,9 +26,9 @@ struct ResolutionClaims {
     }
 
     @Test("Claim 5: an idempotent retry writes every element exactly once and acknowledges them all",
-          .namespaceCluster(), arguments: faults)
+          .postgresServer(), arguments: faults)
     func idempotentRetry(fault: Fault.Kind) async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(
             on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: IdempotentRetryStrategy())
         let result = run.result

@@ -12,6 +12,12 @@ public struct ProcessIdentity: Codable, Sendable, Hashable, CustomStringConverti
     /// The start time in clock ticks since boot (`/proc/PID/stat`, field 22).
     public var startTicks: UInt64
 
+    /// An identity read elsewhere (a label, a file): `startTicks` 0 means unknown.
+    public init(pid: Int32, startTicks: UInt64) {
+        self.pid = pid
+        self.startTicks = startTicks
+    }
+
     /// The calling process.
     public static var current: ProcessIdentity {
         let pid = getpid()

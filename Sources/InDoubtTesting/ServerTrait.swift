@@ -1,0 +1,131 @@
+import InDoubt
+import Testing
+
+/// Gives a Swift Testing test a running PostgreSQL on the backend `INDOUBT_BACKEND` selects
+/// (a namespace node by default, a compose project with `INDOUBT_BACKEND=compose`),
+/// reachable through ``ServerFixture/require()`` as an ``ExperimentTarget``, and removes it
+/// afterwards.
+///
+/// ```swift
+/// @Test(.postgresServer())
+/// func claim() async throws {
+///     let server = try ServerFixture.require()
+///     let outcome = try await Experiment(configuration: configuration, target: server).run()
+/// }
+/// ```
+///
+/// Without the backend's prerequisites the test is skipped with the reason, or fails with
+/// `INDOUBT_REQUIRE_FAULTS=1`.
+public struct PostgresServerTrait: TestTrait, SuiteTrait, TestScoping {
+    /// Extra server settings.
+    public var settings: [String: String]
+
+    /// On a suite, one server for the whole suite.
+    public var isRecursive: Bool { false }
+
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let backend = try ServerBackend.selected()
+        switch await FaultEnvironment.decision(for: backend) {
+        case .run: break
+        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
+        case .fail(let reason): throw MissingPrerequisite(description: reason)
+        }
+        switch backend {
+        case .netns:
+            let cluster = try await NamespaceCluster.start(
+                nodes: 1, installation: try FaultEnvironment.installation(), settings: settings)
+            do {
+                try await ServerFixture.$current.withValue(cluster.nodes[0]) { try await function() }
+            } catch {
+                await cluster.shutdown()
+                throw error
+            }
+            await cluster.shutdown()
+        case .compose:
+            let cluster = try await ComposeCluster.start(settings: settings)
+            do {
+                try await ServerFixture.$current.withValue(cluster.node) {
+                    try await ComposeFixture.$current.withValue(cluster) { try await function() }
+                }
+            } catch {
+                await cluster.shutdown()
+                throw error
+            }
+            await cluster.shutdown()
+        }
+    }
+}
+
+extension Trait where Self == PostgresServerTrait {
+    /// A running PostgreSQL on the backend `INDOUBT_BACKEND` selects, for this test or suite.
+    public static func postgresServer(settings: [String: String] = [:]) -> Self {
+        PostgresServerTrait(settings: settings)
+    }
+}
+
+/// Access to the server a ``PostgresServerTrait`` provides.
+public enum ServerFixture {
+    /// The server of the enclosing trait's scope.
+    @TaskLocal public static var current: (any ExperimentTarget)?
+
+    /// The server of the enclosing trait's scope, or an error that says how to get one.
+    public static func require() throws -> any ExperimentTarget {
+        guard let current else {
+            throw MissingPrerequisite(description: "no server here: add .postgresServer() to the test or suite")
+        }
+        return current
+    }
+}
+
+/// Gives a Swift Testing test (or suite) a running ``ComposeCluster``, whatever
+/// `INDOUBT_BACKEND` says: for tests of the compose backend itself. Without Docker they
+/// skip, and fail only with `INDOUBT_REQUIRE_FAULTS=1` and `INDOUBT_BACKEND=compose`.
+public struct ComposeClusterTrait: TestTrait, SuiteTrait, TestScoping {
+    /// Extra server settings.
+    public var settings: [String: String]
+
+    /// On a suite, one project for the whole suite.
+    public var isRecursive: Bool { false }
+
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        switch await FaultEnvironment.decision(for: .compose) {
+        case .run: break
+        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
+        case .fail(let reason): throw MissingPrerequisite(description: reason)
+        }
+        let cluster = try await ComposeCluster.start(settings: settings)
+        do {
+            try await ComposeFixture.$current.withValue(cluster) { try await function() }
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+}
+
+extension Trait where Self == ComposeClusterTrait {
+    /// A running compose project (PostgreSQL plus the fault sidecar) for this test or suite.
+    public static func composeCluster(settings: [String: String] = [:]) -> Self {
+        ComposeClusterTrait(settings: settings)
+    }
+}
+
+/// Access to the compose project a ``ComposeClusterTrait`` (or a ``PostgresServerTrait``
+/// on the compose backend) provides.
+public enum ComposeFixture {
+    /// The project of the enclosing trait's scope.
+    @TaskLocal public static var current: ComposeCluster?
+
+    /// The project of the enclosing trait's scope, or an error that says how to get one.
+    public static func require() throws -> ComposeCluster {
+        guard let current else {
+            throw MissingPrerequisite(description: "no compose project here: add .composeCluster() to the test or suite")
+        }
+        return current
+    }
+}

