@@ -62,7 +62,7 @@ struct BadInputTests {
         try CLIHarness.requireFaultEnvironment()
         let binary = try CLIHarness.binary()
         // In a network namespace of its own, the machine "already routes" 10.213.0.0/16.
-        let script = "ip link set lo up && ip link add lab0 type veth peer name lab1 && ip addr add 10.213.0.1/16 dev lab0 && ip link set lab0 up && exec \(binary.path) run --writes 10"
+        let script = "ip link set lo up && ip link add lab0 type veth peer name lab1 && ip addr add 10.213.0.1/16 dev lab0 && ip link set lab0 up && exec timeout 60 \(binary.path) run --writes 10"
         let output = try await Command.run(["unshare", "--net", "sh", "-c", script], check: false)
         #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
         #expect(output.stderr.contains("the subnet 10.213.0.0/16 is already in use"), "stderr was: \(output.stderr)")
