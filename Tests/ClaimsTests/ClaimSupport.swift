@@ -18,18 +18,27 @@ struct ClaimRun {
     /// The node the run wrote to (for further independent reads).
     let node: any ExperimentTarget
 
+    /// The run's report folder (history.jsonl, results.json, summary.txt, timeline.html),
+    /// when the caller asked to keep it.
+    let reportFolder: URL?
+
     var result: SetCheckResult { outcome.result }
 
+    /// Runs the experiment. The report files are attached to the Swift Testing test; with
+    /// `keepReport` (for XCTest, which has no attachments) the folder is kept and its path
+    /// returned, for the failure messages; ``discardReport()`` removes it.
     static func run(
         on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
-        faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy()
+        faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy(), keepReport: Bool = false
     ) async throws -> ClaimRun {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-claim-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-report-\(UUID().uuidString)")
+        defer { if !keepReport { try? FileManager.default.removeItem(at: folder) } }
         var configuration = ExperimentConfiguration(
             writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy)
         configuration.outputFolder = folder
         let outcome = try await Experiment(configuration: configuration, target: node).run()
+        let historyFile = folder.appendingPathComponent("history.jsonl")
+        try TimelineReport.write(historyFile: historyFile, result: outcome.result, results: outcome.results, to: folder)
 
         let history = try HistoryReader.read(folder.appendingPathComponent("history.jsonl"))
         var completions: [Int: [HistoryOperation.Kind]] = [:]
@@ -43,8 +52,9 @@ struct ClaimRun {
         let rows = try await reader.query("SELECT element FROM set_app", deadline: .after(.seconds(10))).rows
         let run = ClaimRun(
             outcome: outcome, tableElements: try rows.map { try $0.int(0) },
-            acknowledgedInHistory: acknowledged, completions: completions, history: history.operations, node: node)
-        run.attachReport()
+            acknowledgedInHistory: acknowledged, completions: completions, history: history.operations, node: node,
+            reportFolder: keepReport ? folder : nil)
+        run.attachReport(from: folder)
         return run
     }
 
@@ -77,12 +87,26 @@ struct ClaimRun {
         return try await connection.query(sql, deadline: .after(.seconds(10))).rows
     }
 
-    /// Prints and attaches the summary and results, so a CI user can see the numbers.
-    func attachReport() {
+    /// Prints the summary and attaches the report files to the running Swift Testing test,
+    /// so a CI user can see what happened (`swift test --attachments-path DIR` keeps them;
+    /// ci/test.sh passes runs/attachments).
+    func attachReport(from folder: URL) {
         print(outcome.summary.text)
-        if let json = try? outcome.results.jsonData() {
-            Attachment.record(Array(json), named: "results.json")
+        guard Test.current != nil else { return }
+        for name in ["results.json", "summary.txt", "timeline.html", "history.jsonl"] {
+            if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) {
+                Attachment.record(Array(data), named: name)
+            }
         }
-        Attachment.record(outcome.summary.text, named: "summary.txt")
+    }
+
+    /// Where the report is, for an XCTest failure message.
+    var reportDescription: String {
+        reportFolder.map { "report: \($0.path) (timeline.html, history.jsonl, results.json)" } ?? ""
+    }
+
+    /// Removes a kept report folder (after a passing test).
+    func discardReport() {
+        if let reportFolder { try? FileManager.default.removeItem(at: reportFolder) }
     }
 }
