@@ -64,7 +64,9 @@ public final class Nemesis: Sendable {
             waiters.forEach { $0.resume() }
             return
         }
-        // Wait while another client is putting an aligned fault in place.
+        // Wait while another client is putting an aligned fault in place (rarely: the
+        // common case returns here without suspending).
+        guard state.withLock({ $0.gateClosed }) else { return }
         let id = Int.random(in: Int.min...Int.max)
         await withCheckedContinuation { continuation in
             let waiting = state.withLock { state in

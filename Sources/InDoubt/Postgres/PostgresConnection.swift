@@ -1,6 +1,7 @@
 import CLibPQ
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -28,6 +29,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private let queue: DispatchQueue
     private var handle: OpaquePointer?
     private var sentAnything = false
+    private let abandoned = Atomic<Bool>(false)
     private let notices: NoticeCollector
 
     private init(options: ConnectionOptions, handle: OpaquePointer, queue: DispatchQueue, notices: NoticeCollector) {
@@ -45,8 +47,14 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Opens a connection, or throws ``PostgresError`` (kind `connect` or `timeout`) by
     /// `deadline`.
-    public static func connect(_ options: ConnectionOptions, deadline: Deadline) async throws -> PostgresConnection {
-        let queue = DispatchQueue(label: "indoubt.postgres.\(options.host):\(options.port)")
+    ///
+    /// - Parameter queue: The serial queue for the connection's blocking work. Pass the
+    ///   queue of the ``SerialQueueExecutor`` the calling task prefers, so that each call
+    ///   runs without a thread hand-off; by default the connection gets a queue of its own.
+    public static func connect(
+        _ options: ConnectionOptions, deadline: Deadline, queue: DispatchQueue? = nil
+    ) async throws -> PostgresConnection {
+        let queue = queue ?? DispatchQueue(label: "indoubt.postgres.\(options.host):\(options.port)")
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try openBlocking(options, deadline: deadline, queue: queue) })
@@ -74,13 +82,15 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the connection can still be used (not abandoned, closed or broken).
-    public var isUsable: Bool {
-        queue.sync { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
-    }
+    /// Whether the connection can still be used: not abandoned after an error or a
+    /// deadline, and not closed. (A connection the server dropped shows only at the next
+    /// call, which then fails before sending anything.) Safe to call from any thread,
+    /// including the connection's own queue.
+    public var isUsable: Bool { !abandoned.load(ordering: .acquiring) }
 
     /// Closes the connection. Safe to call more than once.
     public func close() {
+        abandoned.store(true, ordering: .releasing)
         queue.async { self.abandon() }
     }
 
@@ -208,6 +218,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func abandon() {
+        abandoned.store(true, ordering: .releasing)
         if let handle {
             PQfinish(handle)
             self.handle = nil

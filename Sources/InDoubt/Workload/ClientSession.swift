@@ -8,18 +8,21 @@ public final class ClientSession: Sendable {
     private let options: ConnectionOptions
     private let backends: BackendRegistry
     private let current = Mutex<PostgresConnection?>(nil)
+    /// The executor the client's task prefers; its connections work on the same queue.
+    let executor: SerialQueueExecutor?
 
-    init(client: Int, options: ConnectionOptions, backends: BackendRegistry) {
+    init(client: Int, options: ConnectionOptions, backends: BackendRegistry, executor: SerialQueueExecutor? = nil) {
         self.client = client
         self.options = options
         self.backends = backends
+        self.executor = executor
     }
 
     /// The open connection, or a new one (whose backend pid is recorded before use).
     /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
     public func connection(deadline: Deadline) async throws -> PostgresConnection {
         if let open = current.withLock({ $0 }), open.isUsable { return open }
-        let connection = try await PostgresConnection.connect(options, deadline: deadline)
+        let connection = try await PostgresConnection.connect(options, deadline: deadline, queue: executor?.queue)
         backends.record(connection.backendPID)
         current.withLock { $0 = connection }
         return connection

@@ -128,10 +128,21 @@ public struct Experiment: Sendable {
     private func writeAll(
         client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry
     ) async -> [IndeterminateWrite] {
+        // The client runs on its own serial queue, and so does its connection's blocking
+        // work: a round trip costs no thread hand-off.
+        let executor = SerialQueueExecutor(label: "indoubt.client.\(client)")
+        return await withTaskExecutorPreference(executor) {
+            await writeAll(client: client, history: history, nemesis: nemesis, backends: backends, executor: executor)
+        }
+    }
+
+    private func writeAll(
+        client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry, executor: SerialQueueExecutor
+    ) async -> [IndeterminateWrite] {
         var indeterminate: [IndeterminateWrite] = []
         let session = ClientSession(
             client: client, options: target.connectionOptions(applicationName: "indoubt-client-\(client)"),
-            backends: backends)
+            backends: backends, executor: executor)
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
             history.append(process: .client(client), type: .invoke, f: .add, value: element)

@@ -1,0 +1,63 @@
+/// Encodes a ``HistoryOperation`` as one JSON line: the bytes `JSONEncoder` with sorted keys
+/// and unescaped slashes would write (nil fields left out), several times faster. The
+/// history is written on every write's hot path, where `JSONEncoder` cost as much as a
+/// round trip to the server.
+enum HistoryLineEncoder {
+    /// The JSON object for `operation`, without the newline.
+    static func encode(_ operation: HistoryOperation) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        var first = true
+        func key(_ name: String) {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            string(name)
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ text: String) {
+            out.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+                case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        func number<T: BinaryInteger>(_ value: T) { out += Array(String(value).utf8) }
+
+        if let attempt = operation.attempt { key("attempt"); number(attempt) }
+        if let error = operation.error { key("error"); string(error) }
+        key("f"); string(operation.f.rawValue)
+        key("index"); number(operation.index)
+        key("process")
+        switch operation.process {
+        case .client(let client): number(client)
+        case .nemesis: string("nemesis")
+        }
+        if let resolution = operation.resolution { key("resolution"); string(resolution.rawValue) }
+        key("time"); number(operation.time)
+        key("type"); string(operation.type.rawValue)
+        if let value = operation.value { key("value"); number(value) }
+        if let values = operation.values {
+            key("values")
+            out.append(UInt8(ascii: "["))
+            for (position, element) in values.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                number(element)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+@testable import InDoubt
+import Testing
+
+@Suite("History lines are the bytes JSONEncoder would write")
+struct HistoryLineEncoderTests {
+    static let operations: [HistoryOperation] = [
+        HistoryOperation(index: 0, time: 12, process: .client(3), type: .invoke, f: .add, value: 217),
+        HistoryOperation(index: 1, time: 1_000_000_123, process: .client(3), type: .info, f: .add, value: 217,
+                         error: "timeout: \"COMMIT\" sent\\n\n\t\u{1}/é", attempt: 2),
+        HistoryOperation(index: 2, time: 5, process: .nemesis, type: .ok, f: .startFault, error: "partition"),
+        HistoryOperation(index: 3, time: 6, process: .client(5), type: .ok, f: .read, values: [3, 1, 1, -4]),
+        HistoryOperation(index: 4, time: 7, process: .client(5), type: .ok, f: .read, values: []),
+        HistoryOperation(index: 5, time: 8, process: .client(0), type: .ok, f: .resolve, value: 9,
+                         error: "pg_xact_status = committed", resolution: .committed),
+    ]
+
+    @Test("Byte for byte equal to JSONEncoder with sorted keys", arguments: operations)
+    func sameBytes(operation: HistoryOperation) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = Array(try encoder.encode(operation))
+        #expect(String(decoding: HistoryLineEncoder.encode(operation), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+
+    @Test("Decodes back to the same operation", arguments: operations)
+    func roundTrip(operation: HistoryOperation) throws {
+        let decoded = try JSONDecoder().decode(HistoryOperation.self, from: Data(HistoryLineEncoder.encode(operation)))
+        #expect(decoded == operation)
+    }
+}
