@@ -76,7 +76,7 @@ public enum Reaper {
         return report
     }
 
-    /// Removes every resource of `slot`. The caller holds the lock.
+    /// Removes every resource of `slot`. The caller holds the lock, or owns the (live) slot.
     @discardableResult
     static func tearDown(slot: Int) -> Report {
         var report = Report()
