@@ -131,7 +131,8 @@ public final class NamespaceCluster: Sendable {
         }
         for cluster in clusters {
             cluster.isShutDown.withLock { $0 = true }
-            _ = try? SlotRegistry.withLock { Reaper.tearDown(slot: cluster.slot) }
+            // Our own live slot: no machine-wide lock needed (another process may hold it).
+            Reaper.tearDown(slot: cluster.slot)
         }
     }
 

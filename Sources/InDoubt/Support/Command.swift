@@ -34,7 +34,7 @@ public enum Command {
     @discardableResult
     public static func run(_ arguments: [String], check: Bool = true, input: String? = nil) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            Blocking.queue.async {
                 continuation.resume(with: Result { try runBlocking(arguments, check: check, input: input) })
             }
         }
@@ -68,7 +68,7 @@ public enum Command {
         let group = DispatchGroup()
         nonisolated(unsafe) var errorData = Data()
         group.enter()
-        DispatchQueue.global().async {
+        Blocking.queue.async {
             errorData = stderr.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }

@@ -84,7 +84,7 @@ public final class IntentLog: Sendable {
             throw IntentLogError(description: "could not flush \(url.path): \(String(cString: strerror(errno)))")
         }
         let status: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Blocking.queue.async {
                 let status = fsync(fd) == 0 ? 0 : errno
                 Glibc.close(fd)
                 continuation.resume(returning: status)
