@@ -119,9 +119,6 @@ struct RunCommand: AsyncParsableCommand {
         printer.flush()
         cluster.copyServerLogs(to: folder)
         await cluster.shutdown()
-        if let historyFile = outcome.historyFile {
-            try TimelineReport.write(historyFile: historyFile, result: outcome.result, results: outcome.results, to: folder)
-        }
         print("")
         print("Writes completed in \(String(format: "%.3f", outcome.results.durationS)) seconds")
         print("")

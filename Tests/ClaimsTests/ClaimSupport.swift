@@ -37,8 +37,6 @@ struct ClaimRun {
             writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy)
         configuration.outputFolder = folder
         let outcome = try await Experiment(configuration: configuration, target: node).run()
-        let historyFile = folder.appendingPathComponent("history.jsonl")
-        try TimelineReport.write(historyFile: historyFile, result: outcome.result, results: outcome.results, to: folder)
 
         let history = try HistoryReader.read(folder.appendingPathComponent("history.jsonl"))
         var completions: [Int: [HistoryOperation.Kind]] = [:]

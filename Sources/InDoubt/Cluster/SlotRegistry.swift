@@ -69,7 +69,8 @@ public enum SlotRegistry {
                 nextStart.withLock { $0 = (slot + 1) % Naming.slotCount }
                 return slot
             }
-            if !conflicts.isEmpty, liveOwners().isEmpty {
+            // Every slot was taken: if routes took any of them, they are the thing to fix.
+            if !conflicts.isEmpty {
                 throw ClusterError.subnetInUse(base: Naming.subnetBase, routes: conflicts.sorted())
             }
             throw ClusterError.noFreeSlot

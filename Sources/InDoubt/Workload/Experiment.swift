@@ -98,6 +98,9 @@ public struct Experiment: Sendable {
         if let folder = configuration.outputFolder {
             try results.write(to: folder.appendingPathComponent("results.json"))
             try summary.text.write(to: folder.appendingPathComponent("summary.txt"), atomically: true, encoding: .utf8)
+            if let historyFile {
+                try TimelineReport.write(historyFile: historyFile, result: result, results: results, to: folder)
+            }
         }
         return Outcome(
             result: result, results: results, summary: summary, historyFile: historyFile,

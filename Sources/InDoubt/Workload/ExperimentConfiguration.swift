@@ -18,7 +18,7 @@ public struct ExperimentConfiguration: Sendable {
     public var faults: [FaultSchedule] = []
     /// The commit strategy.
     public var strategy: any CommitStrategy = NaiveStrategy()
-    /// Where to write `history.jsonl`, `results.json` and `summary.txt`; `nil` keeps the
+    /// Where to write `history.jsonl`, `results.json`, `summary.txt` and `timeline.html`; `nil` keeps the
     /// history in memory.
     public var outputFolder: URL?
     /// How long the fencing, the strategy's resolution and the final read may take, together,
