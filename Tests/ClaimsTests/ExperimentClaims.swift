@@ -49,9 +49,9 @@ struct ExperimentClaims {
     }
 
     @Test("Claim 3: an error is not a failure: among errored writes some took place and some did not",
-          .namespaceCluster())
+          .postgresServer())
     func errorIsNotFailure() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(on: node, writes: 240, faults: [
             FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(1)),
             FaultSchedule(.dropReplies, start: .afterAcknowledged(120, alignedToCommit: true), duration: .seconds(1)),
@@ -73,9 +73,9 @@ struct ExperimentClaims {
     }
 
     @Test("Claim 9: the article's procedure (slow link, partition at a random moment, heal) keeps the invariants",
-          .namespaceCluster())
+          .postgresServer())
     func articleProcedure() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let writes = 300
         let run = try await ClaimRun.run(on: node, writes: writes, timeout: .seconds(1), faults: [
             FaultSchedule(.slow, start: .immediately, duration: nil, rate: "256kbit"),

@@ -50,9 +50,9 @@ struct ResolutionClaims {
     }
 
     @Test("Claim 6: a ledger id written in the transaction resolves every indeterminate write, also from the intent log alone",
-          .namespaceCluster(), arguments: faults)
+          .postgresServer(), arguments: faults)
     func ledger(fault: Fault.Kind) async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-ledger-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent(LedgerStrategy.intentLogFileName)
@@ -77,9 +77,9 @@ struct ResolutionClaims {
     }
 
     @Test("Claim 7: pg_xact_status of the transaction id recorded inside it resolves every indeterminate write",
-          .namespaceCluster(), arguments: faults)
+          .postgresServer(), arguments: faults)
     func transactionStatus(fault: Fault.Kind) async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(
             on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: TransactionStatusStrategy())
         expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "transaction ")
@@ -88,9 +88,9 @@ struct ResolutionClaims {
     }
 
     @Test("Claim 8: two-phase commit finds and finishes in-doubt prepared transactions and leaves none behind",
-          .namespaceCluster(settings: TwoPhaseCommitStrategy.requiredSettings), arguments: faults)
+          .postgresServer(settings: TwoPhaseCommitStrategy.requiredSettings), arguments: faults)
     func twoPhaseCommit(fault: Fault.Kind) async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let strategy = TwoPhaseCommitStrategy()
         let run = try await ClaimRun.run(on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: strategy)
         expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: strategy.gidPrefix)

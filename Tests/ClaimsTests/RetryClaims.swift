@@ -13,9 +13,9 @@ struct RetryClaims {
     }
 
     @Test("The naive client resolves nothing: every indeterminate write stays unresolved, no .resolve is recorded",
-          .namespaceCluster())
+          .postgresServer())
     func naiveResolvesNothing() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(on: node, writes: 150, faults: Self.dropRepliesAtCommit())
         let result = run.result
         #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
@@ -31,9 +31,9 @@ struct RetryClaims {
     }
 
     @Test("Claim 4: a blind retry of a non-idempotent write double-applies it, and the checker names the duplicates",
-          .namespaceCluster())
+          .postgresServer())
     func blindRetryDoubleApplies() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let writes = 150
         let run = try await ClaimRun.run(on: node, writes: writes, faults: Self.dropRepliesAtCommit(), strategy: BlindRetryStrategy())
         let result = run.result
@@ -71,9 +71,9 @@ struct RetryClaims {
     /// final read, and its transaction rolls back. Meanwhile the client re-sends COMMIT on a
     /// new connection once the fault heals and gets WARNING 25P01 plus a `COMMIT` tag.
     @Test("A COMMIT re-sent on a new connection acknowledges writes that never committed: the checker counts them lost",
-          .namespaceCluster())
+          .postgresServer())
     func commitRetryLosesAcknowledgedWrites() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+        let node = try ServerFixture.require()
         let run = try await ClaimRun.run(on: node, writes: 150, faults: [
             FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(3)),
         ], strategy: CommitRetryStrategy())

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Bounds how many compose projects the fixtures run at once (`INDOUBT_COMPOSE_PARALLEL`,
+/// default 2). Swift Testing runs tests in parallel; on two cores ten PostgreSQL containers
+/// at once time out most writes, and a claim then measures the machine, not the protocol.
+actor ComposeCapacity {
+    static let shared = ComposeCapacity(
+        slots: ProcessInfo.processInfo.environment["INDOUBT_COMPOSE_PARALLEL"].flatMap(Int.init).map { max(1, $0) } ?? 2)
+
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { available = slots }
+
+    /// Waits for a free place.
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Gives a place back (to the longest waiter, if any).
+    func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}
