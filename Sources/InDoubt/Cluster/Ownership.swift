@@ -19,9 +19,11 @@ public struct ProcessIdentity: Codable, Sendable, Hashable, CustomStringConverti
     }
 
     /// The calling process.
-    public static var current: ProcessIdentity {
-        let pid = getpid()
-        return ProcessIdentity(pid: pid, startTicks: startTicks(of: pid) ?? 0)
+    public static var current: ProcessIdentity { identity(of: getpid()) }
+
+    /// The identity of the running process `pid`.
+    public static func identity(of pid: Int32) -> ProcessIdentity {
+        ProcessIdentity(pid: pid, startTicks: startTicks(of: pid) ?? 0)
     }
 
     /// Whether this very process is still running.
