@@ -127,6 +127,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw PostgresError(kind: .connect, message: "could not make the connection non-blocking: \(errorMessage(handle))", sent: .nothing)
             }
         } catch {
+            resetOnClose(handle)
             PQfinish(handle)
             throw error
         }
@@ -150,7 +151,7 @@ public final class PostgresConnection: @unchecked Sendable {
             return try receive(handle, sql: sql, phase: phase, deadline: deadline)
         } catch var error as PostgresError {
             error.statement = error.statement ?? sql
-            if error.kind != .server || PQstatus(handle) != CONNECTION_OK { abandon() }
+            if error.kind != .server || PQstatus(handle) != CONNECTION_OK { abandon(reset: true) }
             throw error
         }
     }
@@ -217,15 +218,28 @@ public final class PostgresConnection: @unchecked Sendable {
         return result
     }
 
-    private func abandon() {
+    /// Gives the connection up. With `reset`, after an error or a passed deadline, the
+    /// socket is closed with a TCP reset (SO_LINGER 0) instead of lingering: otherwise the
+    /// kernel would keep retransmitting unacknowledged bytes (a COMMIT, say) after the
+    /// cluster, and the route to it, are gone, and they would follow the default route.
+    private func abandon(reset: Bool = false) {
         abandoned.store(true, ordering: .releasing)
         if let handle {
+            if reset { Self.resetOnClose(handle) }
             PQfinish(handle)
             self.handle = nil
         }
     }
 
     // MARK: - Helpers
+
+    /// Makes the next close of the connection's socket send a reset and drop unsent data.
+    private static func resetOnClose(_ handle: OpaquePointer) {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return }
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(socket, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
 
     /// Waits until the socket is ready for `events` or `deadline` passes.
     private static func wait(
