@@ -115,10 +115,9 @@ public final class NamespaceCluster: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for node in nodes { group.addTask { await node.stop(.immediate) } }
         }
-        // Our own slot: no reaper touches a live owner's slot, and no one can claim it until
-        // tearDown releases it, so this needs no machine-wide lock (and holds up no one).
+        // Under the machine-wide lock, so that no claim sees the slot half released.
         let slot = self.slot
-        _ = try? await Blocking.run { Reaper.tearDown(slot: slot) }
+        _ = try? await Blocking.run { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
         _ = Self.live.withLock { $0.removeValue(forKey: slot) }
     }
 

@@ -76,7 +76,7 @@ public enum Reaper {
         return report
     }
 
-    /// Removes every resource of `slot`. The caller holds the lock, or owns the (live) slot.
+    /// Removes every resource of `slot`. The caller holds the lock (or, for a Ctrl-C, owns the slot).
     @discardableResult
     static func tearDown(slot: Int) -> Report {
         var report = Report()
