@@ -79,7 +79,15 @@ public enum SlotRegistry {
 
     /// Releases `slot` (after its resources are gone).
     static func release(_ slot: Int) {
-        try? FileManager.default.removeItem(at: slotsDirectory.appendingPathComponent(String(slot)))
+        // Rename first (atomic), so that no claim ever sees the slot half removed: a folder
+        // without its owner file reads as a claim whose creator died.
+        let directory = slotsDirectory.appendingPathComponent(String(slot))
+        let doomed = slotsDirectory.appendingPathComponent(".released-\(slot)-\(UUID().uuidString)")
+        if (try? FileManager.default.moveItem(at: directory, to: doomed)) != nil {
+            try? FileManager.default.removeItem(at: doomed)
+        } else {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     static func readOwner(_ directory: URL) -> OwnerRecord? {
