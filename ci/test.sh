@@ -12,6 +12,26 @@ export INDOUBT_REQUIRE_FAULTS=1
 # setup.sh installed 15, 16, 17 and 18: each must be found, or its test case would vanish.
 export INDOUBT_REQUIRE_VERSIONS=1
 
+# Nothing addressed to the project's subnets may leave the machine (SubnetGuard): capture on
+# the default route's interface for the whole run, and fail on any such packet.
+command -v tcpdump >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tcpdump >/dev/null; }
+egress_net="${INDOUBT_SUBNET:-10.213}.0.0/16"
+egress_dev=$(ip -4 route show default | awk '{for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit }}')
+mkdir -p runs
+egress_pcap=runs/egress.pcap
+egress_pid=
+if [ -n "$egress_dev" ]; then
+  tcpdump -i "$egress_dev" -n -U -w "$egress_pcap" net "$egress_net" 2>runs/egress.log &
+  egress_pid=$!
+  # Until tcpdump says it listens, packets would go unseen.
+  for _ in $(seq 50); do grep -q "listening on" runs/egress.log 2>/dev/null && break; sleep 0.1; done
+  grep -q "listening on" runs/egress.log || { echo "ci/test.sh: tcpdump did not start: $(cat runs/egress.log)" >&2; exit 1; }
+else
+  echo "ci/test.sh: no default route: nothing can leave the machine, no egress capture needed"
+fi
+stop_egress_capture() { if [ -n "$egress_pid" ]; then kill -INT "$egress_pid" 2>/dev/null || true; wait "$egress_pid" 2>/dev/null || true; egress_pid=; fi; }
+trap stop_egress_capture EXIT
+
 # Rules and links, not packet counters (a chain's "[packets:bytes]" moves with any traffic).
 snapshot() { { iptables-save | grep -v '^#' | sed -E 's/ \[[0-9]+:[0-9]+\]$//'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
 before=$(snapshot)
@@ -56,5 +76,16 @@ if [ "${INDOUBT_COMPOSE:-1}" = 1 ]; then
   bash ci/test-compose.sh || status=1
 else
   echo "ci/test.sh: INDOUBT_COMPOSE=0: the Docker Compose backend was not tested" >&2
+fi
+stop_egress_capture
+if [ -n "$egress_dev" ]; then
+  leaked=$(tcpdump -r "$egress_pcap" -n 2>/dev/null | wc -l)
+  if [ "$leaked" -ne 0 ]; then
+    echo "ci/test.sh: $leaked packet(s) to $egress_net left the machine on $egress_dev:" >&2
+    tcpdump -r "$egress_pcap" -n 2>/dev/null | head -20 >&2
+    status=1
+  else
+    echo "ci/test.sh: 0 packets to $egress_net on $egress_dev during the whole run"
+  fi
 fi
 exit "$status"

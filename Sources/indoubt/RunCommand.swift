@@ -45,6 +45,15 @@ struct RunCommand: AsyncParsableCommand {
         discussion: StrategyCatalog.entries.map { "\($0.name): \($0.summary)" }.joined(separator: "\n")))
     var strategy: String = "naive"
 
+    @Option(help: ArgumentHelp(
+        "How the clients treat their TCP connections: \(ClientProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
+        discussion: ClientProfile.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")))
+    var client: String = ClientProfile.application.rawValue
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Terminate the clients' sessions, and wait for them, before resolving (the default). --no-fence shows the trap: a COMMIT retransmitted after the heal lands after the resolver's verdict."))
+    var fence = true
+
     @Option(help: "How long a retrying strategy (retry, retry-commit, idempotent) keeps retrying one write.")
     var retryFor: String = "30s"
 
@@ -78,7 +87,8 @@ struct RunCommand: AsyncParsableCommand {
         // Until the run ends, results.json says it is incomplete: a killed run leaves that.
         let info = RunInfo(
             postgresVersion: cluster.postgresVersion, backend: node.backendName, fault: configuration.faultName,
-            strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0)
+            strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0,
+            client: configuration.client.rawValue, fenced: configuration.fence)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try RunResults(result: SetChecker().result(), run: info, complete: false)
@@ -101,7 +111,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { interrupt.cancel() }
         print(cluster.description)
-        print("\(configuration.writes) writes, \(configuration.clients) clients, strategy \(configuration.strategy.name), faults: "
+        print("\(configuration.writes) writes, \(configuration.clients) \(configuration.client.rawValue) clients, strategy \(configuration.strategy.name)"
+              + (configuration.fence ? "" : ", UNFENCED") + ", faults: "
               + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
         let printer = ProgressPrinter()
         var observer: (@Sendable (HistoryOperation) -> Void)?
@@ -129,6 +140,10 @@ struct RunCommand: AsyncParsableCommand {
         if outcome.fencedSessions > 0 {
             print("fenced \(outcome.fencedSessions) orphaned server session(s) before resolving and the final read")
         }
+        if let drain = outcome.drain {
+            print("unfenced: waited \(String(format: "%.1f", Double(drain.waited.components.seconds) + Double(drain.waited.components.attoseconds) / 1e18)) s after the resolution for the clients' sockets to drain"
+                  + (drain.pendingAtFinalRead > 0 ? "; \(drain.pendingAtFinalRead) still held unacknowledged data at the final read" : ""))
+        }
         if let error = outcome.resolutionError {
             print("warning: the \(configuration.strategy.name) resolver failed: \(error)")
         }
@@ -144,6 +159,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard let strategy = StrategyCatalog.strategy(named: strategy, runFolder: folder) else {
             throw ValidationError("unknown strategy '\(self.strategy)'; choose one of: \(StrategyCatalog.names.joined(separator: ", "))")
+        }
+        guard let clientProfile = ClientProfile(rawValue: client) else {
+            throw ValidationError("unknown client '\(client)'; choose one of: \(ClientProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let timeout = DurationParser.parse(timeout), timeout > .zero else {
             throw ValidationError("--timeout must be a duration longer than 0 such as 500ms or 1s, not '\(self.timeout)'")
@@ -181,7 +199,8 @@ struct RunCommand: AsyncParsableCommand {
             faults.append(FaultSchedule(kind, start: start, duration: duration))
         }
         let configuration = ExperimentConfiguration(
-            writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy)
+            writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy,
+            client: clientProfile, fence: fence)
         do {
             try configuration.validate()
         } catch let error as ExperimentError {

@@ -70,8 +70,8 @@ struct ComposeBackendTests {
     func deadlineHoldsThroughThePortProxy() async throws {
         let node = try ComposeFixture.require().node
         var options = node.connectionOptions()
-        options.keepalives = nil
-        options.tcpUserTimeoutMilliseconds = 0
+        options.keepalives = .off
+        options.tcpUserTimeoutMilliseconds = nil
         let connection = try await PostgresConnection.connect(options, deadline: .after(.seconds(5)))
         _ = try await connection.query("SELECT 1", deadline: .after(.seconds(5)))
         let fault = node.fault(.dropReplies)
@@ -106,11 +106,11 @@ struct ComposeBackendTests {
     @Test("Behind the port proxy keepalives and tcp_user_timeout never fire: only the client's deadline ends the wait")
     func tcpTimeoutsDoNotFireBehindTheProxy() async throws {
         let node = try ComposeFixture.require().node
-        // The defaults: keepalives after 1 s idle, 3 probes 1 s apart, tcp_user_timeout 2 s.
-        // Directly connected to a server whose replies vanish, these end the call in about
-        // 2 to 4 s. Here the proxy acknowledges every byte, so they never do.
-        let options = node.connectionOptions()
-        #expect(options.keepalives != nil && options.tcpUserTimeoutMilliseconds == 2000)
+        // The hardened client: keepalives after 1 s idle, 3 probes 1 s apart, tcp_user_timeout
+        // 2 s. Directly connected to a server whose replies vanish, these end the call in
+        // about 2 to 4 s. Here the proxy acknowledges every byte, so they never do.
+        let options = node.connectionOptions().with(.hardened)
+        #expect(options.keepalives == .custom(idleSeconds: 1, intervalSeconds: 1, count: 3) && options.tcpUserTimeoutMilliseconds == 2000)
         let connection = try await PostgresConnection.connect(options, deadline: .after(.seconds(5)))
         _ = try await connection.query("SELECT 1", deadline: .after(.seconds(5)))
         let fault = node.fault(.dropReplies)

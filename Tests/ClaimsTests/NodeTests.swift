@@ -30,8 +30,8 @@ struct NodeTests {
     func deadlineHoldsWhenRepliesVanish() async throws {
         let node = try ClusterFixture.require().nodes[0]
         var options = node.connectionOptions()
-        options.keepalives = nil
-        options.tcpUserTimeoutMilliseconds = 0
+        options.keepalives = .off
+        options.tcpUserTimeoutMilliseconds = nil
         let connection = try await PostgresConnection.connect(options, deadline: .after(.seconds(5)))
         _ = try await connection.query("SELECT 1", deadline: .after(.seconds(5)))
         let fault = node.fault(.dropReplies)

@@ -19,8 +19,8 @@ final class NodeXCTests: ClusterTestCase {
     func testCallAgainstDroppedRepliesReturnsNearItsDeadline() async throws {
         let node = try cluster.nodes[0]
         var options = node.connectionOptions()
-        options.keepalives = nil
-        options.tcpUserTimeoutMilliseconds = 0
+        options.keepalives = .off
+        options.tcpUserTimeoutMilliseconds = nil
         let connection = try await PostgresConnection.connect(options, deadline: .after(.seconds(5)))
         try await node.apply(node.fault(.dropReplies))
         let started = ContinuousClock.now

@@ -11,7 +11,7 @@ struct ConnectionOptionsTests {
     func explicitTimeouts() {
         let options = ConnectionOptions(
             host: "10.213.4.10", port: 5433, user: "u", database: "d", connectTimeoutSeconds: 3,
-            keepalives: .init(idleSeconds: 2, intervalSeconds: 1, count: 4), tcpUserTimeoutMilliseconds: 1500,
+            keepalives: .custom(idleSeconds: 2, intervalSeconds: 1, count: 4), tcpUserTimeoutMilliseconds: 1500,
             applicationName: "client-3")
         #expect(dictionary(options) == [
             "host": "10.213.4.10", "port": "5433", "user": "u", "dbname": "d", "connect_timeout": "3",
@@ -24,12 +24,32 @@ struct ConnectionOptionsTests {
 
     @Test("connect_timeout is raised to libpq's minimum of 2 s; keepalives can be turned off")
     func clampsAndDisables() {
-        let options = ConnectionOptions(host: "h", connectTimeoutSeconds: 0, keepalives: nil, tcpUserTimeoutMilliseconds: 0)
+        let options = ConnectionOptions(host: "h", connectTimeoutSeconds: 0, keepalives: .off, tcpUserTimeoutMilliseconds: 0)
         let values = dictionary(options)
         #expect(values["connect_timeout"] == "2")
         #expect(values["keepalives"] == "0")
         #expect(values["keepalives_idle"] == nil)
         #expect(values["tcp_user_timeout"] == "0")
+    }
+
+    @Test("By default a client is an application's: libpq's TCP defaults, no user timeout, a normal close")
+    func applicationByDefault() {
+        let options = ConnectionOptions(host: "h")
+        let values = dictionary(options)
+        for keyword in ["keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"] {
+            #expect(values[keyword] == nil, "\(keyword) is set: \(values[keyword] ?? "")")
+        }
+        #expect(!options.resetOnAbandon)
+        #expect(options.with(.hardened).with(.application) == options)
+    }
+
+    @Test("The hardened client resets what it abandons and bounds TCP's retransmissions to 2 s")
+    func hardened() {
+        let options = ConnectionOptions(host: "h").with(.hardened)
+        let values = dictionary(options)
+        #expect(values["tcp_user_timeout"] == "2000")
+        #expect(values["keepalives"] == "1" && values["keepalives_idle"] == "1" && values["keepalives_count"] == "3")
+        #expect(options.resetOnAbandon)
     }
 }
 

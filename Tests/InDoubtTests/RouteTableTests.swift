@@ -34,6 +34,24 @@ struct RouteTableTests {
         #expect(table.overlapping("10.213.\(slot).0/24") == ["10.213.0.0/16"])
     }
 
+    @Test("InDoubt's own unreachable route for the base is not a conflict; someone else's blackhole is")
+    func guardIsNotAConflict() {
+        let table = RouteTable(ipRouteOutput: """
+            unreachable 10.213.0.0/16
+            blackhole 10.213.50.0/24 proto static
+            """)
+        #expect(table.overlapping("10.213.7.0/24").isEmpty)
+        #expect(table.overlapping("10.213.50.0/24") == ["10.213.50.0/24"])
+    }
+
+    @Test("The guard is recognised in ip route's output, and only for the whole base")
+    func guardRecognised() {
+        #expect(SubnetGuard.network == "10.213.0.0/16")
+        #expect(SubnetGuard.isInstalled(in: "default via 192.0.2.1 dev eth0\nunreachable 10.213.0.0/16 \n"))
+        #expect(!SubnetGuard.isInstalled(in: "unreachable 10.213.7.0/24\n10.213.0.0/16 dev lab0"))
+        #expect(SubnetGuard.installCommand == ["ip", "-4", "route", "replace", "unreachable", "10.213.0.0/16"])
+    }
+
     @Test("INDOUBT_SUBNET must be two octets", arguments: ["10.214", "192.168"])
     func validBase(base: String) throws {
         try Naming.validateSubnetBase(base)

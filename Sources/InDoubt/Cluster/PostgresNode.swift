@@ -50,7 +50,10 @@ public final class PostgresNode: Sendable {
     /// The server log.
     public var logFile: URL { folder.appendingPathComponent("server.log") }
 
-    /// Settings every node gets: fast and quiet, but with real commits.
+    /// Settings every node gets: fast and quiet, but with real commits. Keepalives and
+    /// `tcp_user_timeout` stay PostgreSQL's defaults, as on an application's server: short
+    /// ones would kill an orphaned session within seconds and close the window in which a
+    /// late COMMIT can land.
     public static let defaultSettings: [String: String] = [
         "fsync": "off",
         "full_page_writes": "off",
@@ -59,10 +62,6 @@ public final class PostgresNode: Sendable {
         "max_connections": "200",
         "log_min_messages": "warning",
         "log_line_prefix": "%m [%p] ",
-        "tcp_keepalives_idle": "1",
-        "tcp_keepalives_interval": "1",
-        "tcp_keepalives_count": "3",
-        "tcp_user_timeout": "2000",
     ]
 
     init(name: String, index: Int, namespace: String, address: String, port: Int, interfaceName: String,

@@ -26,9 +26,14 @@ public enum Reaper {
     }
 
     /// Reaps everything whose owner is dead. Safe to run at any time, from any process.
+    ///
+    /// It first puts the ``SubnetGuard`` in place: a dead run's sockets may still be
+    /// retransmitting toward the bridge about to be deleted. Every cluster start reaps, so
+    /// the guard is also in place before any cluster's network exists.
     @discardableResult
     public static func reap() throws -> Report {
-        try SlotRegistry.withLock {
+        try SubnetGuard.install()
+        return try SlotRegistry.withLock {
             var report = Report()
             let slotNames = (try? FileManager.default.contentsOfDirectory(atPath: SlotRegistry.slotsDirectory.path)) ?? []
             for name in slotNames {

@@ -9,11 +9,16 @@ struct RouteTable {
 
     var routes: [Route]
 
-    /// Parses `ip -4 route show`. The default route and routes on InDoubt's own links
-    /// (`dev idb…`) are left out.
+    /// Route types `ip route` prints before the destination.
+    private static let types: Set<String> = ["unicast", "unreachable", "blackhole", "prohibit", "throw", "local", "broadcast", "multicast", "anycast", "nat"]
+
+    /// Parses `ip -4 route show`. The default route, routes on InDoubt's own links
+    /// (`dev idb…`) and InDoubt's own ``SubnetGuard`` are left out.
     init(ipRouteOutput: String) {
-        routes = ipRouteOutput.split(separator: "\n").compactMap { line in
-            let words = line.split(separator: " ").map(String.init)
+        routes = ipRouteOutput.split(separator: "\n").compactMap { (line: Substring) -> Route? in
+            var words = line.split(separator: " ").map(String.init)
+            if SubnetGuard.isInstalled(in: String(line)) { return nil }
+            if let type = words.first, Self.types.contains(type) { words.removeFirst() }
             guard let destination = words.first, destination != "default" else { return nil }
             if let dev = words.firstIndex(of: "dev"), words.indices.contains(dev + 1), words[dev + 1].hasPrefix(Naming.prefix) {
                 return nil

@@ -1,7 +1,11 @@
-/// How to reach a PostgreSQL server, as libpq connection keywords.
+/// How to reach a PostgreSQL server, as libpq connection keywords, and how the client
+/// treats its TCP connection.
 ///
-/// Every option that bounds how long the kernel or libpq may wait is explicit, but none of
-/// them replaces the client-side ``Deadline``: behind a proxy they never fire.
+/// The defaults are an application's: libpq's own TCP settings (keepalives on with the
+/// kernel's timing, no `tcp_user_timeout`) and a normal close of a connection given up on,
+/// so the kernel keeps retransmitting what was unacknowledged, a COMMIT say, and it can land
+/// after a partition heals. ``ClientProfile/hardened`` is the kinder client. Neither
+/// replaces the client-side ``Deadline``: behind a proxy no TCP timeout ever fires.
 public struct ConnectionOptions: Sendable, Hashable {
     /// Host name or address (or a Unix socket folder).
     public var host: String
@@ -13,39 +17,40 @@ public struct ConnectionOptions: Sendable, Hashable {
     public var database: String
     /// libpq's `connect_timeout`, in whole seconds (libpq's minimum is 2).
     public var connectTimeoutSeconds: Int
-    /// Whether TCP keepalives are on, and their idle, interval and count settings.
-    public var keepalives: Keepalives?
-    /// `tcp_user_timeout` in milliseconds (0 = the kernel's default).
-    public var tcpUserTimeoutMilliseconds: Int
+    /// TCP keepalives.
+    public var keepalives: Keepalives
+    /// `tcp_user_timeout` in milliseconds; `nil` leaves it unset, as applications do (the
+    /// kernel then retransmits for as long as `tcp_retries2` allows: minutes).
+    public var tcpUserTimeoutMilliseconds: Int?
+    /// Whether a connection given up on (after a deadline or a lost connection) is closed
+    /// with a TCP reset (SO_LINGER 0), which drops what the kernel still had to send.
+    /// Applications' drivers do not do this.
+    public var resetOnAbandon: Bool
     /// `application_name`, shown in `pg_stat_activity`.
     public var applicationName: String
 
     /// TCP keepalive settings.
-    public struct Keepalives: Sendable, Hashable {
-        /// Seconds of idleness before the first probe.
-        public var idleSeconds: Int
-        /// Seconds between probes.
-        public var intervalSeconds: Int
-        /// Probes lost before the connection is declared dead.
-        public var count: Int
-
-        /// Creates keepalive settings.
-        public init(idleSeconds: Int = 1, intervalSeconds: Int = 1, count: Int = 3) {
-            self.idleSeconds = idleSeconds
-            self.intervalSeconds = intervalSeconds
-            self.count = count
-        }
+    public enum Keepalives: Sendable, Hashable {
+        /// libpq's default: on, with the kernel's timing (the first probe after two hours
+        /// of idleness). No keyword is passed.
+        case systemDefault
+        /// Off (`keepalives=0`).
+        case off
+        /// On, with these seconds of idleness before the first probe, seconds between
+        /// probes, and probes lost before the connection is declared dead.
+        case custom(idleSeconds: Int, intervalSeconds: Int, count: Int)
     }
 
-    /// Creates connection options with short, explicit timeouts.
+    /// Creates connection options; the TCP defaults are an application's.
     public init(
         host: String,
         port: Int = 5432,
         user: String = "postgres",
         database: String = "postgres",
         connectTimeoutSeconds: Int = 2,
-        keepalives: Keepalives? = Keepalives(),
-        tcpUserTimeoutMilliseconds: Int = 2000,
+        keepalives: Keepalives = .systemDefault,
+        tcpUserTimeoutMilliseconds: Int? = nil,
+        resetOnAbandon: Bool = false,
         applicationName: String = "indoubt"
     ) {
         self.host = host
@@ -55,7 +60,24 @@ public struct ConnectionOptions: Sendable, Hashable {
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.keepalives = keepalives
         self.tcpUserTimeoutMilliseconds = tcpUserTimeoutMilliseconds
+        self.resetOnAbandon = resetOnAbandon
         self.applicationName = applicationName
+    }
+
+    /// These options with `profile`'s TCP behaviour.
+    public func with(_ profile: ClientProfile) -> ConnectionOptions {
+        var copy = self
+        switch profile {
+        case .application:
+            copy.keepalives = .systemDefault
+            copy.tcpUserTimeoutMilliseconds = nil
+            copy.resetOnAbandon = false
+        case .hardened:
+            copy.keepalives = .custom(idleSeconds: 1, intervalSeconds: 1, count: 3)
+            copy.tcpUserTimeoutMilliseconds = 2000
+            copy.resetOnAbandon = true
+        }
+        return copy
     }
 
     /// The libpq keyword/value pairs, in a stable order, for `PQconnectStartParams`.
@@ -70,20 +92,47 @@ public struct ConnectionOptions: Sendable, Hashable {
             ("sslmode", "disable"),
             ("gssencmode", "disable"),
         ]
-        if let keepalives {
+        switch keepalives {
+        case .systemDefault:
+            break
+        case .off:
+            pairs.append(("keepalives", "0"))
+        case .custom(let idle, let interval, let count):
             pairs += [
                 ("keepalives", "1"),
-                ("keepalives_idle", String(keepalives.idleSeconds)),
-                ("keepalives_interval", String(keepalives.intervalSeconds)),
-                ("keepalives_count", String(keepalives.count)),
+                ("keepalives_idle", String(idle)),
+                ("keepalives_interval", String(interval)),
+                ("keepalives_count", String(count)),
             ]
-        } else {
-            pairs.append(("keepalives", "0"))
         }
-        pairs.append(("tcp_user_timeout", String(tcpUserTimeoutMilliseconds)))
+        if let tcpUserTimeoutMilliseconds {
+            pairs.append(("tcp_user_timeout", String(tcpUserTimeoutMilliseconds)))
+        }
         return pairs
     }
 
     /// A one-line description for logs and errors (no secrets are ever part of it).
     public var summary: String { "\(user)@\(host):\(port)/\(database)" }
+}
+
+/// How the experiment's clients treat their TCP connections.
+public enum ClientProfile: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Like an application's libpq, JDBC or postgres-nio (the default): libpq's TCP
+    /// defaults, and a connection given up on is closed normally, so its kernel keeps
+    /// retransmitting an unacknowledged COMMIT, which can land after the heal. Only a fence
+    /// keeps such a late COMMIT from landing after a resolver's verdict.
+    case application
+    /// Kinder than any application: keepalives after 1 s, 3 probes 1 s apart, a 2 s
+    /// `tcp_user_timeout`, and a TCP reset for every connection given up on. Nothing it
+    /// sent can land late, so it **hides** the late COMMIT: a resolver that forgot to fence
+    /// passes with it.
+    case hardened
+
+    /// One line for `--help` and the docs.
+    public var summary: String {
+        switch self {
+        case .application: return "libpq's TCP defaults, a normal close: a COMMIT given up on may land after the heal"
+        case .hardened: return "keepalives 1s/1s/3, tcp_user_timeout 2s, reset on abandon: hides the late COMMIT"
+        }
+    }
 }

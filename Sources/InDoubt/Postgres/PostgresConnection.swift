@@ -127,7 +127,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw PostgresError(kind: .connect, message: "could not make the connection non-blocking: \(errorMessage(handle))", sent: .nothing)
             }
         } catch {
-            resetOnClose(handle)
+            if options.resetOnAbandon { resetOnClose(handle) }
             PQfinish(handle)
             throw error
         }
@@ -151,7 +151,7 @@ public final class PostgresConnection: @unchecked Sendable {
             return try receive(handle, sql: sql, phase: phase, deadline: deadline)
         } catch var error as PostgresError {
             error.statement = error.statement ?? sql
-            if error.kind != .server || PQstatus(handle) != CONNECTION_OK { abandon(reset: true) }
+            if error.kind != .server || PQstatus(handle) != CONNECTION_OK { abandon(reset: options.resetOnAbandon) }
             throw error
         }
     }
@@ -218,10 +218,10 @@ public final class PostgresConnection: @unchecked Sendable {
         return result
     }
 
-    /// Gives the connection up. With `reset`, after an error or a passed deadline, the
-    /// socket is closed with a TCP reset (SO_LINGER 0) instead of lingering: otherwise the
-    /// kernel would keep retransmitting unacknowledged bytes (a COMMIT, say) after the
-    /// cluster, and the route to it, are gone, and they would follow the default route.
+    /// Gives the connection up. With `reset` (``ConnectionOptions/resetOnAbandon``, the
+    /// hardened client), the socket is closed with a TCP reset (SO_LINGER 0) and what the
+    /// kernel still had to send is dropped; without it, as in an application, the kernel
+    /// keeps retransmitting it (a COMMIT, say), and it may land after the heal.
     private func abandon(reset: Bool = false) {
         abandoned.store(true, ordering: .releasing)
         if let handle {

@@ -99,7 +99,7 @@ public enum RunCheck {
         let (info, source, previouslyComplete) = runInfo(resultsFile: resultsFile, timeline: timeline, notes: &notes)
         let complete = !scan.truncated && result.hasFinalRead && previouslyComplete
         let results = RunResults(result: result, run: info, complete: complete)
-        let summary = Summary(result, complete: complete)
+        let summary = Summary(result, complete: complete, fenced: info.fenced ?? true)
 
         var written: [URL] = []
         if write {
@@ -135,7 +135,8 @@ public enum RunCheck {
                 let previous = try RunResults.read(from: resultsFile)
                 let info = RunInfo(
                     postgresVersion: previous.postgresVersion, backend: previous.backend, fault: previous.fault,
-                    strategy: previous.strategy, clients: previous.clients, durationSeconds: previous.durationS)
+                    strategy: previous.strategy, clients: previous.clients, durationSeconds: previous.durationS,
+                    client: previous.client, fenced: previous.fenced)
                 return (info, resultsFileName, previous.complete)
             } catch {
                 notes.append("\(error) Using what the history says instead; \(resultsFile.path) will be replaced.")

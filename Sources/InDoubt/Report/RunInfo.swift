@@ -12,11 +12,15 @@ public struct RunInfo: Sendable, Equatable, Codable {
     public var clients: Int
     /// Wall-clock length of the write phase, in seconds.
     public var durationSeconds: Double
+    /// The clients' TCP behaviour (``ClientProfile``), `nil` when not recorded.
+    public var client: String?
+    /// Whether the clients' sessions were fenced before resolution; `nil` when not recorded.
+    public var fenced: Bool?
 
     /// Creates a description of a run.
     public init(
         postgresVersion: String, backend: String, fault: String, strategy: String, clients: Int,
-        durationSeconds: Double
+        durationSeconds: Double, client: String? = nil, fenced: Bool? = nil
     ) {
         self.postgresVersion = postgresVersion
         self.backend = backend
@@ -24,5 +28,7 @@ public struct RunInfo: Sendable, Equatable, Codable {
         self.strategy = strategy
         self.clients = clients
         self.durationSeconds = durationSeconds
+        self.client = client
+        self.fenced = fenced
     }
 }

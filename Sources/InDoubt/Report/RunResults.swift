@@ -54,6 +54,11 @@ public struct RunResults: Sendable, Equatable, Codable {
     public var durationS: Double
     /// Attempted writes per second (see the type's documentation).
     public var writesPerS: Double?
+    /// The clients' TCP behaviour (`application`, `hardened`); `null` in older results.
+    public var client: String?
+    /// Whether the sessions were fenced before resolution; `false` for a `--no-fence` run,
+    /// whose verdicts may precede a late COMMIT; `null` in older results.
+    public var fenced: Bool?
     /// The lost elements.
     public var lostElements: [Int]
     /// The unexpected elements.
@@ -100,6 +105,8 @@ public struct RunResults: Sendable, Equatable, Codable {
         strategy = run.strategy
         clients = run.clients
         durationS = run.durationSeconds
+        client = run.client
+        fenced = run.fenced
         writesPerS = run.durationSeconds > 0 && run.durationSeconds.isFinite
             ? Double(result.total) / run.durationSeconds : nil
         lostElements = result.lost
@@ -127,6 +134,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         case backend, fault, strategy, clients
         case durationS = "duration_s"
         case writesPerS = "writes_per_s"
+        case client, fenced
         case lostElements = "lost_elements"
         case unexpectedElements = "unexpected_elements"
         case duplicateElements = "duplicate_elements"
@@ -163,6 +171,8 @@ public struct RunResults: Sendable, Equatable, Codable {
         try container.encode(clients, forKey: .clients)
         try container.encode(durationS, forKey: .durationS)
         try container.encode(writesPerS, forKey: .writesPerS)
+        try container.encode(client, forKey: .client)
+        try container.encode(fenced, forKey: .fenced)
         try container.encode(lostElements, forKey: .lostElements)
         try container.encode(unexpectedElements, forKey: .unexpectedElements)
         try container.encode(duplicateElements, forKey: .duplicateElements)

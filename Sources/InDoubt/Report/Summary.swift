@@ -21,12 +21,20 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
     public var result: SetCheckResult
     /// `false` when the history was cut short (a killed run); the summary says so.
     public var complete: Bool
+    /// `false` for a run whose sessions were not fenced before resolution (`--no-fence`);
+    /// the summary warns that its verdicts may precede a late COMMIT.
+    public var fenced: Bool
 
     /// Creates the summary of a result.
-    public init(_ result: SetCheckResult, complete: Bool = true) {
+    public init(_ result: SetCheckResult, complete: Bool = true, fenced: Bool = true) {
         self.result = result
         self.complete = complete
+        self.fenced = fenced
     }
+
+    /// The warning line of an unfenced run.
+    public static let unfencedWarning =
+        "warning: unfenced run: the resolver did not terminate the clients' sessions first, so a COMMIT retransmitted after the heal could land after its verdict"
 
     /// The lines of Jepsen's report, in the article's order.
     public var articleLines: [String] {
@@ -63,6 +71,9 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
         }
         if !complete {
             lines.append("incomplete history: the run was interrupted")
+        }
+        if !fenced {
+            lines.append(Self.unfencedWarning)
         }
         lines.append(Self.line(result.lost, "lost"))
         lines.append(Self.line(result.unexpected, "unexpected"))

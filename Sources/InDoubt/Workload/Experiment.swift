@@ -22,6 +22,10 @@ public struct Experiment: Sendable {
         public var faultErrors: [String]
         /// How many orphaned server sessions had to be terminated before the final read.
         public var fencedSessions: Int
+        /// For an unfenced run: how long it waited after the resolution for the clients'
+        /// sockets to drain, and how many still held unacknowledged data at the final read
+        /// (0 unless the wait timed out). `nil` for a fenced run.
+        public var drain: Drain?
         /// The writes that completed `.info`, with their strategy tokens, in element order.
         public var indeterminateWrites: [IndeterminateWrite]
         /// The strategy's verdicts on them, by element (empty for a strategy that resolves
@@ -32,6 +36,14 @@ public struct Experiment: Sendable {
         public var resolutionError: String?
         /// The in-memory history (only without an output folder).
         public var operations: [HistoryOperation]
+    }
+
+    /// How an unfenced run waited for late COMMITs before its final read.
+    public struct Drain: Sendable, Hashable {
+        /// From the end of the resolution to the final read.
+        public var waited: Duration
+        /// Client sockets still holding unacknowledged data at the final read.
+        public var pendingAtFinalRead: Int
     }
 
     /// The parameters.
@@ -92,9 +104,10 @@ public struct Experiment: Sendable {
         let info = RunInfo(
             postgresVersion: postgresVersion, backend: target.backendName, fault: configuration.faultName,
             strategy: configuration.strategy.name, clients: configuration.clients,
-            durationSeconds: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+            durationSeconds: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18,
+            client: configuration.client.rawValue, fenced: configuration.fence)
         let results = RunResults(result: result, run: info, complete: true)
-        let summary = Summary(result, complete: true)
+        let summary = Summary(result, complete: true, fenced: configuration.fence)
         if let folder = configuration.outputFolder {
             try results.write(to: folder.appendingPathComponent("results.json"))
             try summary.text.write(to: folder.appendingPathComponent("summary.txt"), atomically: true, encoding: .utf8)
@@ -104,7 +117,7 @@ public struct Experiment: Sendable {
         }
         return Outcome(
             result: result, results: results, summary: summary, historyFile: historyFile,
-            faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: settled.fenced,
+            faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: settled.fenced, drain: settled.drain,
             indeterminateWrites: inDoubt, verdicts: settled.verdicts, resolutionError: settled.resolutionError,
             operations: history.operations)
     }
@@ -144,7 +157,8 @@ public struct Experiment: Sendable {
     ) async -> [IndeterminateWrite] {
         var indeterminate: [IndeterminateWrite] = []
         let session = ClientSession(
-            client: client, options: target.connectionOptions(applicationName: "indoubt-client-\(client)"),
+            client: client,
+            options: target.connectionOptions(applicationName: "indoubt-client-\(client)").with(configuration.client),
             backends: backends, executor: executor)
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
@@ -169,13 +183,15 @@ public struct Experiment: Sendable {
     /// What happened between the heal and the final read.
     private struct Settlement {
         var fenced = 0
+        var drain: Drain?
         var verdicts: [Int: ResolutionVerdict] = [:]
         var resolutionError: String?
     }
 
     /// After the heal: fence the clients' sessions (terminate them and wait until they are
     /// gone, so that no late COMMIT can land), let the strategy resolve the indeterminate
-    /// writes, then read the whole set. Connection trouble is retried until
+    /// writes, then read the whole set. Unfenced, the final read waits until no client socket
+    /// holds unacknowledged data, so that a late COMMIT has landed by then. Connection trouble is retried until
     /// ``ExperimentConfiguration/finalReadTimeout``; a resolver that keeps failing is given
     /// up on after three tries (its writes are recorded `unknown`), the final read is not.
     private func settle(history: HistoryRecorder, backends: BackendRegistry, inDoubt: [IndeterminateWrite]) async throws -> Settlement {
@@ -189,7 +205,9 @@ public struct Experiment: Sendable {
                 let attempt = Deadline.after(.seconds(10)).earliest(deadline)
                 let admin = try await PostgresConnection.connect(target.connectionOptions(applicationName: "indoubt-reader"), deadline: attempt)
                 defer { admin.close() }
-                settlement.fenced += try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                if configuration.fence {
+                    settlement.fenced += try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                }
                 if !resolved {
                     do {
                         settlement.verdicts = try await configuration.strategy.resolve(inDoubt, admin: admin, deadline: attempt)
@@ -207,6 +225,9 @@ public struct Experiment: Sendable {
                         resolved = true
                     }
                 }
+                if !configuration.fence, settlement.drain == nil {
+                    settlement.drain = await drainClientSockets(deadline: Deadline.after(configuration.drainTimeout).earliest(deadline))
+                }
                 let reader = HistoryOperation.Process.client(configuration.clients)
                 history.append(process: reader, type: .invoke, f: .read)
                 do {
@@ -223,6 +244,21 @@ public struct Experiment: Sendable {
             }
         }
         throw ExperimentError.finalRead(String(describing: lastError))
+    }
+
+    /// Waits until no socket of this process's namespace holds data for the server that it
+    /// has not acknowledged (checked every 50 ms, and twice in a row, so that a
+    /// retransmission that just landed has been processed), or until `deadline`.
+    private func drainClientSockets(deadline: Deadline) async -> Drain {
+        let started = ContinuousClock.now
+        var quietChecks = 0
+        var pending = 0
+        while quietChecks < 2 && !deadline.hasPassed {
+            pending = target.pendingSends(in: .current()).count
+            quietChecks = pending == 0 ? quietChecks + 1 : 0
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return Drain(waited: started.duration(to: .now), pendingAtFinalRead: pending)
     }
 
     /// One `.resolve` operation per verdict, by the client that wrote the element: `.ok`

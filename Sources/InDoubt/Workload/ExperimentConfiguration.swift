@@ -24,13 +24,28 @@ public struct ExperimentConfiguration: Sendable {
     /// How long the fencing, the strategy's resolution and the final read may take, together,
     /// to get through after the heal.
     public var finalReadTimeout: Duration = .seconds(30)
+    /// How the clients treat their TCP connections: like an application's (the default),
+    /// so that a COMMIT they gave up on can land after the heal, or hardened.
+    public var client: ClientProfile = .application
+    /// Whether the sessions the clients used are terminated, and waited for, before the
+    /// strategy resolves (the default). An unfenced run (`--no-fence`) shows the trap: its
+    /// verdicts can precede a late COMMIT, so it waits, before the final read, until no
+    /// client socket holds unacknowledged data, and the checker can see the misresolution.
+    public var fence = true
+    /// How long an unfenced run waits for the clients' sockets to drain before its final
+    /// read (the kernel's retransmissions back off exponentially: about 3 s after a 2 s
+    /// fault, 6 s after a 5 s one).
+    public var drainTimeout: Duration = .seconds(20)
 
     /// The article's defaults, with no fault.
     public init() {}
 
     /// Creates a configuration.
     public init(writes: Int, clients: Int, timeout: Duration = .seconds(1), retryBudget: Duration = .seconds(30),
-                faults: [FaultSchedule] = [], strategy: any CommitStrategy = NaiveStrategy(), outputFolder: URL? = nil) {
+                faults: [FaultSchedule] = [], strategy: any CommitStrategy = NaiveStrategy(), outputFolder: URL? = nil,
+                client: ClientProfile = .application, fence: Bool = true) {
+        self.client = client
+        self.fence = fence
         self.writes = writes
         self.clients = clients
         self.timeout = timeout

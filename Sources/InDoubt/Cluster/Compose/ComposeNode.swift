@@ -43,6 +43,13 @@ public struct ComposeNode: ExperimentTarget, Sendable, Hashable {
         ConnectionOptions(host: address, port: hostPort, applicationName: applicationName)
     }
 
+    /// The client's sockets to the published port, and the port proxy's to the server's
+    /// port in the container (the proxy acknowledges the client's bytes at once, and its
+    /// own socket is the one that retransmits them).
+    public func pendingSends(in table: SocketTable) -> [SocketTable.Socket] {
+        table.pendingSends(toPort: hostPort, address: address) + table.pendingSends(toPort: serverPort)
+    }
+
     /// The `docker exec` line that runs `invocation` in the sidecar.
     public func execInvocation(_ invocation: Command.Invocation) -> Command.Invocation {
         ComposeProject.exec(invocation, inContainer: sidecarContainer, docker: docker)

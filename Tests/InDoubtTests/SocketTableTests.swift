@@ -1,0 +1,36 @@
+import InDoubt
+import Testing
+
+@Suite("The socket table tells which client sockets still hold unacknowledged data")
+struct SocketTableTests {
+    // Two sockets to 10.213.7.10:5432 (one with 0x1c unacknowledged bytes, in FIN_WAIT1),
+    // one idle, and one to 127.0.0.1:5432 with 3 bytes.
+    static let text = """
+          sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+           0: 0107D50A:A1B2 0A07D50A:1538 04 0000001C:00000000 01:00000020 00000003     0        0 0 1 0000000000000000 200 4 30 10 -1
+           1: 0107D50A:A1B4 0A07D50A:1538 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0000000000000000 20 4 30 10 -1
+           2: 0100007F:B000 0100007F:1538 01 00000003:00000000 00:00000000 00000000     0        0 0 1 0000000000000000 20 4 30 10 -1
+        """
+
+    @Test("Addresses, ports, states and send queues are parsed")
+    func parses() {
+        let table = SocketTable(procNetTCP: Self.text)
+        #expect(table.sockets.count == 3)
+        #expect(table.sockets[0] == .init(remoteAddress: "10.213.7.10", remotePort: 5432, state: 4, sendQueue: 28))
+        #expect(table.sockets[2].remoteAddress == "127.0.0.1")
+    }
+
+    @Test("Only sockets with unacknowledged data to the given server count")
+    func pending() {
+        let table = SocketTable(procNetTCP: Self.text)
+        #expect(table.pendingSends(toPort: 5432, address: "10.213.7.10").map(\.sendQueue) == [28])
+        #expect(table.pendingSends(toPort: 5432).map(\.sendQueue) == [28, 3])
+        #expect(table.pendingSends(toPort: 5433).isEmpty)
+    }
+
+    @Test("This process's own table reads: one socket per line of /proc/net/tcp")
+    func current() throws {
+        let text = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        #expect(SocketTable(procNetTCP: text).sockets.count == text.split(separator: "\n").count - 1)
+    }
+}
