@@ -144,6 +144,9 @@ struct RunCommand: AsyncParsableCommand {
             print("unfenced: waited \(String(format: "%.1f", Double(drain.waited.components.seconds) + Double(drain.waited.components.attoseconds) / 1e18)) s after the resolution for the clients' sockets to drain"
                   + (drain.pendingAtFinalRead > 0 ? "; \(drain.pendingAtFinalRead) still held unacknowledged data at the final read" : ""))
         }
+        for leftover in outcome.leftovers {
+            print("warning: left on the server: \(leftover)")
+        }
         if let error = outcome.resolutionError {
             print("warning: the \(configuration.strategy.name) resolver failed: \(error)")
         }

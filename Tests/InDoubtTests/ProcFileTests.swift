@@ -9,7 +9,7 @@ struct ProcFileTests {
         // /proc/self/mountinfo and /proc/self/maps often pass 4 KB; any /proc file whose
         // size reads as 0 shows the difference. Compare with a read through cat.
         for path in ["/proc/self/mounts", "/proc/self/mountinfo", "/proc/self/maps"] where FileManager.default.fileExists(atPath: path) {
-            let text = Overlay.readProcFile(path)
+            let text = ProcFile.read(path)
             #expect(!text.isEmpty)
             #expect(text.hasSuffix("\n"), "\(path) was cut short")
             let lines = text.split(separator: "\n").count

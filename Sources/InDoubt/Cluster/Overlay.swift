@@ -23,15 +23,6 @@ enum Overlay {
         }
     }
 
-    /// The whole of a /proc file. `String(contentsOfFile:)` stops after the first 4 KB of a
-    /// file whose size /proc reports as 0, and a mount table passes that as soon as Docker
-    /// or a few clusters run: the mounts past it were never seen, so never unmounted.
-    static func readProcFile(_ path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-    }
-
     /// Detaches every mount at or below `folder` (deepest first); returns whether none is
     /// left, so that a caller never deletes through a mount into the template.
     @discardableResult
@@ -44,7 +35,7 @@ enum Overlay {
 
     /// The mount points at or below `folder`.
     static func mounts(under folder: URL) -> [String] {
-        let table = readProcFile("/proc/self/mounts")
+        let table = ProcFile.read("/proc/self/mounts")
         let prefix = folder.standardizedFileURL.path
         let points = table.split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(separator: " ")

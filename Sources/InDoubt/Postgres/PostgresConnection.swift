@@ -24,6 +24,8 @@ public final class PostgresConnection: @unchecked Sendable {
     public let backendPID: Int32
     /// The server's version number (`PQserverVersion`, e.g. 150018).
     public let serverVersionNumber: Int
+    /// The local TCP port of the connection's socket (0 for a Unix socket or if unknown).
+    public let localPort: Int
 
     // `handle` and `sentAnything` are touched only on `queue`.
     private let queue: DispatchQueue
@@ -39,6 +41,17 @@ public final class PostgresConnection: @unchecked Sendable {
         self.notices = notices
         self.backendPID = PQbackendPID(handle)
         self.serverVersionNumber = Int(PQserverVersion(handle))
+        self.localPort = Self.localPort(of: PQsocket(handle))
+    }
+
+    private static func localPort(of socket: Int32) -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        guard socket >= 0, status == 0, address.sin_family == sa_family_t(AF_INET) else { return 0 }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit {

@@ -173,6 +173,10 @@ public protocol CommitStrategy: Sendable {
     /// - Returns: verdicts by element.
     func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict]
+    /// What the strategy finds of its own on the server after the final read that should
+    /// not be there (two-phase commit: transactions prepared after its resolution, which an
+    /// unfenced run can leave), one description each. Empty by default.
+    func leftovers(admin: PostgresConnection, deadline: Deadline) async throws -> [String]
 }
 
 extension CommitStrategy {
@@ -181,4 +185,5 @@ extension CommitStrategy {
     /// Resolves nothing: every indeterminate write stays unresolved.
     public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict] { [:] }
+    public func leftovers(admin: PostgresConnection, deadline: Deadline) async throws -> [String] { [] }
 }

@@ -34,6 +34,10 @@ public struct Experiment: Sendable {
         /// Why the resolution step failed, if it did (its writes are then recorded as
         /// `unknown`).
         public var resolutionError: String?
+        /// What the strategy found of its own on the server after the final read
+        /// (``CommitStrategy/leftovers(admin:deadline:)``): transactions prepared after its
+        /// resolution, say.
+        public var leftovers: [String]
         /// The in-memory history (only without an output folder).
         public var operations: [HistoryOperation]
     }
@@ -119,6 +123,7 @@ public struct Experiment: Sendable {
             result: result, results: results, summary: summary, historyFile: historyFile,
             faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: settled.fenced, drain: settled.drain,
             indeterminateWrites: inDoubt, verdicts: settled.verdicts, resolutionError: settled.resolutionError,
+            leftovers: settled.leftovers,
             operations: history.operations)
     }
 
@@ -186,6 +191,7 @@ public struct Experiment: Sendable {
         var drain: Drain?
         var verdicts: [Int: ResolutionVerdict] = [:]
         var resolutionError: String?
+        var leftovers: [String] = []
     }
 
     /// After the heal: fence the clients' sessions (terminate them and wait until they are
@@ -226,7 +232,7 @@ public struct Experiment: Sendable {
                     }
                 }
                 if !configuration.fence, settlement.drain == nil {
-                    settlement.drain = await drainClientSockets(deadline: Deadline.after(configuration.drainTimeout).earliest(deadline))
+                    settlement.drain = await drainClientSockets(ports: backends.localPorts, deadline: Deadline.after(configuration.drainTimeout).earliest(deadline))
                 }
                 let reader = HistoryOperation.Process.client(configuration.clients)
                 history.append(process: reader, type: .invoke, f: .read)
@@ -236,6 +242,11 @@ public struct Experiment: Sendable {
                 } catch {
                     history.append(process: reader, type: .fail, f: .read, error: String(describing: error))
                     throw error
+                }
+                do {
+                    settlement.leftovers = try await configuration.strategy.leftovers(admin: admin, deadline: attempt)
+                } catch {
+                    settlement.leftovers = ["could not look for leftovers: \(error)"]
                 }
                 return settlement
             } catch {
@@ -249,12 +260,12 @@ public struct Experiment: Sendable {
     /// Waits until no socket of this process's namespace holds data for the server that it
     /// has not acknowledged (checked every 50 ms, and twice in a row, so that a
     /// retransmission that just landed has been processed), or until `deadline`.
-    private func drainClientSockets(deadline: Deadline) async -> Drain {
+    private func drainClientSockets(ports: Set<Int>, deadline: Deadline) async -> Drain {
         let started = ContinuousClock.now
         var quietChecks = 0
         var pending = 0
         while quietChecks < 2 && !deadline.hasPassed {
-            pending = target.pendingSends(in: .current()).count
+            pending = target.pendingSends(in: .current(), clientPorts: ports).count
             quietChecks = pending == 0 ? quietChecks + 1 : 0
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -5,15 +5,17 @@ public protocol ExperimentTarget: FaultTarget {
     /// The backend's name for reports (`netns`, `compose`).
     var backendName: String { get }
     /// The sockets of this process's namespace whose unacknowledged data could still reach
-    /// the server: an unfenced run waits until none is left before its final read, so that
-    /// a late COMMIT has landed (or died) by then.
-    func pendingSends(in table: SocketTable) -> [SocketTable.Socket]
+    /// the server from the clients whose connections had `clientPorts` as local ports: an
+    /// unfenced run waits until none is left before its final read, so that a late COMMIT
+    /// has landed (or died) by then. (Sockets of earlier runs to the same address do not
+    /// count: they may retransmit for minutes.)
+    func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket]
 }
 
 extension PostgresNode: ExperimentTarget {
     public var backendName: String { "netns" }
 
-    public func pendingSends(in table: SocketTable) -> [SocketTable.Socket] {
-        table.pendingSends(toPort: port, address: address)
+    public func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket] {
+        table.pendingSends(toPort: port, address: address, fromLocalPorts: clientPorts)
     }
 }

@@ -43,11 +43,11 @@ public struct ComposeNode: ExperimentTarget, Sendable, Hashable {
         ConnectionOptions(host: address, port: hostPort, applicationName: applicationName)
     }
 
-    /// The client's sockets to the published port, and the port proxy's to the server's
-    /// port in the container (the proxy acknowledges the client's bytes at once, and its
-    /// own socket is the one that retransmits them).
-    public func pendingSends(in table: SocketTable) -> [SocketTable.Socket] {
-        table.pendingSends(toPort: hostPort, address: address) + table.pendingSends(toPort: serverPort)
+    /// The clients' sockets to the published port, and every socket of the port proxy to
+    /// the server's port in a container (the proxy acknowledges the clients' bytes at once,
+    /// and its own socket is the one that retransmits them; its ports are not the clients').
+    public func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket] {
+        table.pendingSends(toPort: hostPort, address: address, fromLocalPorts: clientPorts) + table.pendingSends(toPort: serverPort)
     }
 
     /// The `docker exec` line that runs `invocation` in the sidecar.

@@ -122,6 +122,13 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
         return verdicts
     }
 
+    /// This run's transactions still prepared after the final read: after a fenced
+    /// resolution none; unfenced, a PREPARE retransmitted after the heal lands after the
+    /// resolver looked, and its transaction stays prepared, holding its locks.
+    public func leftovers(admin: PostgresConnection, deadline: Deadline) async throws -> [String] {
+        try await preparedGIDs(admin, deadline: deadline).map { "\($0) is prepared, after the resolution" }
+    }
+
     /// This run's gids in `pg_prepared_xacts`, sorted.
     private func preparedGIDs(_ admin: PostgresConnection, deadline: Deadline) async throws -> [String] {
         let rows = try await admin.query(
