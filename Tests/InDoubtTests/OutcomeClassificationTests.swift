@@ -63,6 +63,35 @@ struct OutcomeClassificationTests {
         #expect(OutcomeClassifier.classify(error) == .fail)
     }
 
+    @Test("The tag check: ROLLBACK is rolledBack (fail), the expected tag passes, anything else is unknown")
+    func tagCheck() throws {
+        #expect(throws: Never.self) {
+            try TransactionEnd.verify(QueryResult(commandTags: ["COMMIT"]), expectedTag: "COMMIT", statement: "COMMIT")
+        }
+        let rolledBack = try #require(throws: PostgresError.self) {
+            try TransactionEnd.verify(QueryResult(commandTags: ["ROLLBACK"]), expectedTag: "COMMIT", statement: "COMMIT")
+        }
+        #expect(rolledBack.kind == .rolledBack)
+        #expect(rolledBack.sent == .commit)
+        #expect(rolledBack.message.contains("ROLLBACK"))
+        #expect(OutcomeClassifier.classify(rolledBack) == .fail)
+
+        let prepare = try #require(throws: PostgresError.self) {
+            try TransactionEnd.verify(
+                QueryResult(commandTags: ["ROLLBACK"]), expectedTag: "PREPARE TRANSACTION", statement: "PREPARE TRANSACTION 'g'")
+        }
+        #expect(prepare.kind == .rolledBack)
+        #expect(prepare.statement == "PREPARE TRANSACTION 'g'")
+
+        for tags in [["SELECT 1"], []] {
+            let odd = try #require(throws: PostgresError.self) {
+                try TransactionEnd.verify(QueryResult(commandTags: tags), expectedTag: "COMMIT", statement: "COMMIT")
+            }
+            #expect(odd.kind == .client)
+            #expect(OutcomeClassifier.classify(odd) == .info, "\(tags)")
+        }
+    }
+
     @Test("The error's description names the severity, the SQLSTATE, what was sent and the statement")
     func descriptionCarriesContext() {
         let error = PostgresError(
