@@ -64,6 +64,7 @@ struct ArticleRunTests {
             2 indeterminate (215 218)
             2 unresolved (215 218)
             0 misresolved
+            invariants hold
 
             """)
     }

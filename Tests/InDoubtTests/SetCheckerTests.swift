@@ -295,3 +295,78 @@ struct SetCheckerResolutionTests {
         #expect(result.unresolved.isEmpty)
     }
 }
+
+/// The verdict CI acts on: a client bug (a wrong resolution, a "definitely failed" write
+/// that took place) breaks the invariants as surely as a lost write does.
+@Suite("SetChecker: the invariants")
+struct SetCheckerInvariantTests {
+    @Test("a misresolved write alone breaks the invariants, and the verdict says so")
+    func misresolvedBreaksInvariants() {
+        var history = HistoryBuilder()
+        history.write(1, .ok)
+        history.write(2, .info)
+        history.write(3, .info)
+        history.resolve(2, .aborted)
+        history.resolve(3, .aborted)
+        history.read([1, 2])
+        let result = history.check()
+        #expect(result.misresolved == [2])
+        #expect(result.lost.isEmpty)
+        #expect(result.unexpected.isEmpty)
+        #expect(result.failedButPresent.isEmpty)
+        #expect(!result.invariantsHold)
+        #expect(result.invariantViolations == ["1 resolutions disagree with the final read"])
+    }
+
+    @Test("a definitely failed write in the final read alone breaks the invariants, and the verdict says so")
+    func failedButPresentBreaksInvariants() {
+        var history = HistoryBuilder()
+        history.write(1, .ok)
+        history.write(2, .fail)
+        history.write(3, .fail)
+        history.read([1, 2])
+        let result = history.check()
+        #expect(result.failedButPresent == [2])
+        #expect(result.lost.isEmpty)
+        #expect(result.unexpected.isEmpty)
+        #expect(result.misresolved.isEmpty)
+        #expect(!result.invariantsHold)
+        #expect(result.invariantViolations == ["1 writes the client called definitely failed are in the final read"])
+    }
+
+    @Test("correct resolutions, unresolved writes and failed writes that did not apply keep the invariants")
+    func clientThatKnowsWhatItDoesNotKnow() {
+        var history = HistoryBuilder()
+        history.write(1, .ok)
+        history.write(2, .info)
+        history.write(3, .info)
+        history.write(4, .info)
+        history.write(5, .fail)
+        history.resolve(2, .committed)
+        history.resolve(3, .aborted)
+        history.read([1, 2, 4])
+        let result = history.check()
+        #expect(result.unresolved == [4])
+        #expect(result.invariantsHold)
+        #expect(result.invariantViolations.isEmpty)
+    }
+
+    @Test("every broken invariant is named, in order")
+    func everyViolationNamed() {
+        var history = HistoryBuilder()
+        history.write(1, .ok)
+        history.write(2, .info)
+        history.write(3, .fail)
+        history.resolve(2, .committed)
+        history.read([3, 9])
+        let result = history.check()
+        #expect(result.invariantViolations == [
+            "1 acknowledged writes were lost",
+            "1 elements were read that were never written",
+            "1 resolutions disagree with the final read",
+            "1 writes the client called definitely failed are in the final read",
+        ])
+        #expect(Summary(result).verdictLine == "invariants violated: " + result.invariantViolations.joined(separator: "; "))
+        #expect(Summary(SetChecker.check([HistoryOperation]())).verdictLine == "invariants violated: there is no final read")
+    }
+}

@@ -22,6 +22,7 @@ struct SummaryTests {
             0 indeterminate
             0 unresolved
             0 misresolved
+            invariants hold
 
             """)
     }
@@ -55,6 +56,8 @@ struct SummaryTests {
             0 unresolved
             2 misresolved (6 7)
             1 failed but present (a client classification bug) (5)
+            invariants violated: 3 acknowledged writes were lost; 1 elements were read that were never written; \
+            2 resolutions disagree with the final read; 1 writes the client called definitely failed are in the final read
 
             """)
     }

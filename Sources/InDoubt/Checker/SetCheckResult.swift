@@ -75,10 +75,29 @@ public struct SetCheckResult: Sendable, Equatable {
         hasFinalRead ? Self.ratio(unacknowledgedFound.count, acknowledged) : nil
     }
 
-    /// The set's invariants: there is a final read, no acknowledged write is lost, and no
-    /// element appeared that was never written.
+    /// The set's invariants: there is a final read, no acknowledged write is lost, no
+    /// element appeared that was never written, no resolution disagrees with the final
+    /// read (``misresolved``), and no write the client called definitely failed is in it
+    /// (``failedButPresent``). The last two are bugs of the client, not of the server, and
+    /// a verdict CI trusts must catch them too. ``invariantViolations`` says which fail.
     public var invariantsHold: Bool {
-        hasFinalRead && lost.isEmpty && unexpected.isEmpty
+        invariantViolations.isEmpty
+    }
+
+    /// Why the invariants do not hold, one sentence fragment per broken invariant, in the
+    /// order of ``invariantsHold``'s documentation; empty when they hold.
+    public var invariantViolations: [String] {
+        var violations: [String] = []
+        if !hasFinalRead { violations.append("there is no final read") }
+        if !lost.isEmpty { violations.append("\(lost.count) acknowledged writes were lost") }
+        if !unexpected.isEmpty { violations.append("\(unexpected.count) elements were read that were never written") }
+        if !misresolved.isEmpty {
+            violations.append("\(misresolved.count) resolutions disagree with the final read")
+        }
+        if !failedButPresent.isEmpty {
+            violations.append("\(failedButPresent.count) writes the client called definitely failed are in the final read")
+        }
+        return violations
     }
 
     private static func ratio(_ numerator: Int, _ denominator: Int) -> Double? {

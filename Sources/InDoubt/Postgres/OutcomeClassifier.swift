@@ -1,8 +1,13 @@
-/// Classifies how a write ended, as DESIGN.md defines it.
+/// Classifies how a write ended, as DESIGN.md defines it, erring toward unknown.
 ///
-/// A write is definitely failed only when the COMMIT (or the autocommit statement) never
-/// reached the server, or the server answered it with an error that rolls the transaction
-/// back. Anything else after COMMIT was sent is indeterminate: the absence of information.
+/// Before COMMIT (or the autocommit statement) was sent, every error is a failure: nothing
+/// that could commit reached the server. After it was sent, a write is definitely failed
+/// only when the server said so: a `ROLLBACK` tag in answer to COMMIT
+/// (``PostgresError/Kind/rolledBack``), or an error at `ERROR` severity whose SQLSTATE is
+/// known to roll the transaction back (``rollbackStates``, ``rollbackClasses``). Anything
+/// else is indeterminate, the absence of information: libpq's own errors, a passed
+/// deadline, a `FATAL` or `PANIC` (it ends the session and may come after the commit
+/// record was written), 40003 statement_completion_unknown, and any code not on the list.
 public enum OutcomeClassifier {
     /// The classification of an error.
     public enum Outcome: String, Sendable, Hashable {
@@ -12,10 +17,17 @@ public enum OutcomeClassifier {
         case info
     }
 
-    /// SQLSTATE classes whose errors on COMMIT do not tell whether it committed:
-    /// connection exception, operator intervention (e.g. terminated backend), system
-    /// error, internal error.
-    static let indeterminateClasses: Set<String> = ["08", "57", "58", "XX"]
+    /// SQLSTATEs that, at `ERROR` severity on COMMIT, mean the transaction was rolled back:
+    /// transaction_rollback, serialization_failure (SERIALIZABLE checks at COMMIT),
+    /// transaction_integrity_constraint_violation, deadlock_detected, and
+    /// in_failed_sql_transaction. Not 40003 statement_completion_unknown: it says the
+    /// server does not know either.
+    public static let rollbackStates: Set<String> = ["40000", "40001", "40002", "40P01", "25P02"]
+
+    /// SQLSTATE classes that, at `ERROR` severity on COMMIT, mean the transaction was
+    /// rolled back: 23, integrity constraint violation (deferred constraints are checked at
+    /// COMMIT, and an autocommit write's violation ends its own transaction).
+    public static let rollbackClasses: Set<String> = ["23"]
 
     /// Classifies the error that ended a write.
     public static func classify(_ error: PostgresError) -> Outcome {
@@ -23,10 +35,21 @@ public enum OutcomeClassifier {
         case .nothing, .statement:
             return .fail
         case .commit:
-            guard error.kind == .server, let state = error.sqlState, state.count == 5 else {
+            switch error.kind {
+            case .rolledBack:
+                return .fail
+            case .server:
+                return rollsBack(error) ? .fail : .info
+            case .connect, .timeout, .connectionLost, .closed, .client:
                 return .info
             }
-            return indeterminateClasses.contains(String(state.prefix(2))) ? .info : .fail
         }
+    }
+
+    /// Whether a server error says its transaction was rolled back: `ERROR` severity and a
+    /// SQLSTATE on the lists.
+    static func rollsBack(_ error: PostgresError) -> Bool {
+        guard error.severity == "ERROR", let state = error.sqlState, state.count == 5 else { return false }
+        return rollbackStates.contains(state) || rollbackClasses.contains(String(state.prefix(2)))
     }
 }

@@ -291,7 +291,11 @@ public final class PostgresConnection: @unchecked Sendable {
         let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
         let field = PQresultErrorField(result, Int32(UInt8(ascii: "C")))  // PG_DIAG_SQLSTATE
         if let field {
-            return PostgresError(kind: .server, sqlState: String(cString: field), message: message, sent: phase)
+            // PG_DIAG_SEVERITY_NONLOCALIZED: servers before 9.6 send only the localized one,
+            // which is then missing here and classifies as unknown after COMMIT.
+            let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))).map { String(cString: $0) }
+            return PostgresError(
+                kind: .server, sqlState: String(cString: field), severity: severity, message: message, sent: phase)
         }
         let kind: PostgresError.Kind = PQstatus(handle) == CONNECTION_OK ? .client : .connectionLost
         return PostgresError(kind: kind, message: message.isEmpty ? errorMessage(handle) : message, sent: phase)

@@ -35,7 +35,8 @@ public enum RunCheck {
         /// The files written, in order; empty when asked not to write.
         public var written: [URL]
 
-        /// The invariants hold (a final read, nothing lost, nothing unexpected).
+        /// The invariants hold (``SetCheckResult/invariantsHold``): a final read, nothing
+        /// lost, nothing unexpected, nothing misresolved, no failed write present.
         public var invariantsHold: Bool { result.invariantsHold }
     }
 

@@ -77,7 +77,9 @@ public struct RunResults: Sendable, Equatable, Codable {
     public var erroredNotApplied: Int
     /// `false` when the run was interrupted or its history was truncated.
     public var complete: Bool
-    /// A final read exists, nothing was lost and nothing unexpected appeared.
+    /// ``SetCheckResult/invariantsHold``: a final read exists, and ``lost``,
+    /// ``unexpected``, ``misresolved`` and ``failedButPresent`` are all 0. Each of those
+    /// counts is a key of its own, so the JSON says which invariant failed.
     public var invariantsHold: Bool
 
     /// Builds the results from a checker's verdict and a description of the run.

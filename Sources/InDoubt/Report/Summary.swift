@@ -13,7 +13,8 @@
 /// ```
 /// As in Jepsen, the "lost" and "found" lines appear only when non-empty, and a run in
 /// which every write was acknowledged and read back once says `All N writes succeeded. :-D`
-/// instead. ``extraLines`` then add InDoubt's own metrics, each as `N name (elements)`.
+/// instead. ``extraLines`` then add InDoubt's own metrics, each as `N name (elements)`, and
+/// end with the ``verdictLine``.
 /// Element lists longer than ``ElementListFormat/defaultLimit`` are shortened; the results
 /// JSON has them in full.
 public struct Summary: Sendable, Equatable, CustomStringConvertible {
@@ -85,7 +86,14 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
             lines.append(
                 Self.line(result.failedButPresent, "failed but present (a client classification bug)"))
         }
+        lines.append(verdictLine)
         return lines
+    }
+
+    /// The last line: `invariants hold`, or `invariants violated: ` and every reason, so a
+    /// reader of a failed CI run sees why it failed without opening results.json.
+    public var verdictLine: String {
+        result.invariantsHold ? "invariants hold" : "invariants violated: " + result.invariantViolations.joined(separator: "; ")
     }
 
     /// Every line: ``articleLines`` then ``extraLines``.

@@ -36,13 +36,11 @@ struct TimelinePage {
     private func verdict() -> String {
         if result.invariantsHold {
             return "<p id=\"verdict\" class=\"verdict pass\">Invariants hold: a final read exists, no acknowledged "
-                + "write was lost and nothing unexpected was read.</p>"
+                + "write was lost, nothing unexpected was read, every resolution agrees with the read and no write "
+                + "called definitely failed is in it.</p>"
         }
-        var problems: [String] = []
-        if !result.hasFinalRead { problems.append("there is no final read") }
-        if !result.lost.isEmpty { problems.append("\(result.lost.count) acknowledged writes were lost") }
-        if !result.unexpected.isEmpty { problems.append("\(result.unexpected.count) elements were read that were never written") }
-        return "<p id=\"verdict\" class=\"verdict fail\">Invariants violated: \(e(problems.joined(separator: "; "))).</p>"
+        let problems = result.invariantViolations.joined(separator: "; ")
+        return "<p id=\"verdict\" class=\"verdict fail\">Invariants violated: \(e(problems)).</p>"
     }
 
     private func notes(_ selection: TimelineSelection) -> String {

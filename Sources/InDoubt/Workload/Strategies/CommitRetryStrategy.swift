@@ -37,7 +37,7 @@ public struct CommitRetryStrategy: CommitStrategy {
             let deadline = context.deadline(forAttempt: number)
             do {
                 let connection = try await context.session.connection(deadline: deadline)
-                let reply = try await connection.query("COMMIT", phase: .commit, deadline: deadline)
+                let reply = try await connection.commit(deadline: deadline)
                 let warnings = reply.notices.map { "\($0.severity) \($0.sqlState): \($0.message)" }
                 let note = warnings.isEmpty ? nil : "\(Self.trustedWarningNote) (\(reply.commandTag ?? "no tag")): \(warnings.joined(separator: "; "))"
                 return WriteCompletion(type: .ok, error: note, attempts: number)

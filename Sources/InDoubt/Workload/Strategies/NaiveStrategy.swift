@@ -15,7 +15,7 @@ public struct NaiveStrategy: CommitStrategy {
             _ = try await connection.query(
                 "INSERT INTO set_app (element) VALUES (\(context.element))", deadline: context.deadline)
             await context.beforeCommit()
-            _ = try await connection.query("COMMIT", phase: .commit, deadline: context.deadline)
+            _ = try await connection.commit(deadline: context.deadline)
             return .ok
         } catch {
             context.session.reset()

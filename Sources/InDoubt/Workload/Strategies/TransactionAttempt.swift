@@ -23,7 +23,7 @@ struct TransactionAttempt {
             _ = try await connection.query("BEGIN", deadline: deadline)
             let statement = try await connection.query(sql, parameters, deadline: deadline)
             await context.beforeCommit()
-            let commit = try await connection.query("COMMIT", phase: .commit, deadline: deadline)
+            let commit = try await connection.commit(deadline: deadline)
             return Replies(statement: statement, commit: commit)
         } catch {
             context.session.reset()

@@ -53,7 +53,7 @@ public struct TransactionStatusStrategy: CommitStrategy {
                 deadline: context.deadline)
             transaction = inserted.rows.first?.string(0)
             await context.beforeCommit()
-            _ = try await connection.query("COMMIT", phase: .commit, deadline: context.deadline)
+            _ = try await connection.commit(deadline: context.deadline)
             return WriteCompletion.ok.with(token: transaction)
         } catch {
             context.session.reset()

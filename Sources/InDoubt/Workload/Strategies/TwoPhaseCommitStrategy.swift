@@ -6,7 +6,8 @@ import Foundation
 ///
 /// The fault gate is passed before `PREPARE TRANSACTION`, the first message whose effect
 /// outlives the session. A lost reply to PREPARE, or any error once PREPARE succeeded,
-/// leaves the write indeterminate. After the heal and the fencing the resolver lists the
+/// leaves the write indeterminate; PREPARE answered with a `ROLLBACK` tag (the transaction
+/// had failed) is a failure. After the heal and the fencing the resolver lists the
 /// run's prepared transactions (their gids start with ``gidPrefix``), commits them all, and
 /// then reads the ledger: a gid in it committed (either just now, or because COMMIT
 /// PREPARED had applied), a gid not in it never got prepared and aborted when its session
@@ -64,9 +65,9 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
                 "WITH ledger AS (INSERT INTO indoubt_gids (gid) VALUES ($1)) INSERT INTO set_app (element) VALUES ($2::int)",
                 [gid, String(context.element)], deadline: deadline)
             await context.beforeCommit()
-            _ = try await connection.query("PREPARE TRANSACTION \(SQLText.literal(gid))", phase: .commit, deadline: deadline)
+            _ = try await connection.prepareTransaction(gid, deadline: deadline)
             prepared = true
-            _ = try await connection.query("COMMIT PREPARED \(SQLText.literal(gid))", phase: .commit, deadline: deadline)
+            _ = try await connection.commitPrepared(gid, deadline: deadline)
             return WriteCompletion.ok.with(token: gid)
         } catch {
             context.session.reset()

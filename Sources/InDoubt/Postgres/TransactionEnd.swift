@@ -1,0 +1,70 @@
+/// The statements that end a transaction, and the one place that reads their command tag.
+///
+/// PostgreSQL answers `COMMIT` of a transaction that had failed (a statement error the
+/// client caught and ignored) with the tag `ROLLBACK`, and no error at all; `PREPARE
+/// TRANSACTION` of such a transaction answers `ROLLBACK` too. A client that looks only for
+/// errors reports the write acknowledged although nothing was applied (pgjdbc #1697 and
+/// rust-postgres #1334 shipped that bug). Every strategy ends its transactions here, so
+/// that no write is acknowledged without its tag being read.
+extension PostgresConnection {
+    /// Sends `COMMIT` (phase `.commit`: once sent, it may apply) and returns its result.
+    ///
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/rolledBack`` when the server
+    ///   answers `ROLLBACK`, of kind `client` when it answers another unexpected tag
+    ///   (see ``TransactionEnd/verify(_:expectedTag:statement:)``), or whatever
+    ///   ``query(_:_:phase:deadline:)`` throws.
+    public func commit(deadline: Deadline) async throws -> QueryResult {
+        try await end("COMMIT", expectedTag: "COMMIT", deadline: deadline)
+    }
+
+    /// Sends `PREPARE TRANSACTION 'gid'` (phase `.commit`: a prepared transaction outlives
+    /// the session and may yet commit) and returns its result.
+    ///
+    /// - Throws: As ``commit(deadline:)``; the tag expected is `PREPARE TRANSACTION`.
+    public func prepareTransaction(_ gid: String, deadline: Deadline) async throws -> QueryResult {
+        try await end("PREPARE TRANSACTION \(SQLText.literal(gid))", expectedTag: "PREPARE TRANSACTION", deadline: deadline)
+    }
+
+    /// Sends `COMMIT PREPARED 'gid'` (phase `.commit`) and returns its result.
+    ///
+    /// - Throws: As ``commit(deadline:)``; the tag expected is `COMMIT PREPARED`.
+    public func commitPrepared(_ gid: String, deadline: Deadline) async throws -> QueryResult {
+        try await end("COMMIT PREPARED \(SQLText.literal(gid))", expectedTag: "COMMIT PREPARED", deadline: deadline)
+    }
+
+    private func end(_ sql: String, expectedTag: String, deadline: Deadline) async throws -> QueryResult {
+        // The tag comes with the reply: reading it costs no extra round trip.
+        let result = try await query(sql, phase: .commit, deadline: deadline)
+        try TransactionEnd.verify(result, expectedTag: expectedTag, statement: sql)
+        return result
+    }
+}
+
+/// Reads the command tag of a statement that ends a transaction.
+public enum TransactionEnd {
+    /// The tag PostgreSQL sends instead of the expected one when the transaction had failed.
+    public static let rollbackTag = "ROLLBACK"
+
+    /// Checks that `result`, the reply to `statement`, carries `expectedTag`.
+    ///
+    /// - Throws: ``PostgresError`` (sent `.commit`, the tag in its message): of kind
+    ///   ``PostgresError/Kind/rolledBack`` for a `ROLLBACK` tag, which classifies as `fail`;
+    ///   of kind `client` for any other tag, or none, which classifies as `info`: a reply
+    ///   the client does not understand says nothing certain about the outcome.
+    public static func verify(_ result: QueryResult, expectedTag: String, statement: String) throws {
+        let tag = result.commandTag
+        if tag == expectedTag { return }
+        if tag == rollbackTag {
+            throw PostgresError(
+                kind: .rolledBack,
+                message: "the server answered \(statement.prefix(40)) with the tag \(rollbackTag): "
+                    + "the transaction had failed and was rolled back",
+                sent: .commit, statement: statement)
+        }
+        throw PostgresError(
+            kind: .client,
+            message: "the server answered \(statement.prefix(40)) with \(tag.map { "the tag \($0)" } ?? "no tag"), "
+                + "not \(expectedTag)",
+            sent: .commit, statement: statement)
+    }
+}
