@@ -12,11 +12,12 @@ import Testing
 struct LateCommitClaims {
     static let writes = 200
 
-    /// Requests vanish from a COMMIT on, for 2 s, 4 times the clients' 500 ms deadline: the
-    /// commit-window writes end `info`, and their kernels retransmit the COMMIT at about
-    /// 0.2, 0.6, 1.4 and 3 s, so the first one after the heal lands about a second after it.
+    /// Requests vanish from a COMMIT on, for 3.5 s, 7 times the clients' 500 ms deadline:
+    /// the commit-window writes end `info`, and their kernels retransmit the COMMIT about
+    /// 0.2, 0.6, 1.4, 3 and 6.2 s after sending it, so the first one after the heal lands
+    /// about 2.7 s after it: long after the resolver (fenced or not) has looked.
     static let lostRequests = [
-        FaultSchedule(.dropRequests, start: .afterAcknowledged(50, alignedToCommit: true), duration: .seconds(2))
+        FaultSchedule(.dropRequests, start: .afterAcknowledged(50, alignedToCommit: true), duration: .milliseconds(3500))
     ]
 
     static func run(_ strategy: any CommitStrategy, fence: Bool, on node: any ExperimentTarget) async throws -> ClaimRun {
@@ -39,6 +40,9 @@ struct LateCommitClaims {
         #expect(Set(result.misresolved) == contradicted)
         #expect(run.outcome.results.misresolved == contradicted.count)
         #expect(run.outcome.results.fenced == false)
+        // A broken resolver is a failed run: CI must not pass it.
+        #expect(!result.invariantsHold)
+        #expect(run.outcome.results.invariantsHold == false)
         #expect(run.outcome.summary.text.contains(Summary.unfencedWarning))
         #expect(run.outcome.fencedSessions == 0)
     }
@@ -92,8 +96,13 @@ struct LateCommitClaims {
         #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
         #expect(!result.indeterminate.isEmpty, "the fault never hit the commit window")
         #expect(run.outcome.fencedSessions >= 1, "no session was left to fence")
+        // The fence is complete before the first verdict.
+        let fenced = try #require(run.history.firstIndex { $0.f == .fence && $0.type == .ok }, "no fence in the history")
+        let firstVerdict = try #require(run.history.firstIndex { $0.f == .resolve }, "no verdict in the history")
+        #expect(fenced < firstVerdict, "a verdict came before the fence")
+        #expect(run.history[fenced].value == run.outcome.fencedSessions)
         // Long after the retransmissions would have landed, the table still agrees.
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(4))
         let table = Set(try await run.query("SELECT element FROM set_app").map { try $0.int(0) })
         for element in result.indeterminate {
             let verdict = run.resolveOperations[element]?.resolution

@@ -15,13 +15,14 @@ struct ResolutionClaims {
     ///
     /// `drop-replies` and `drop-commit-ack` last 1.5 s: requests get through, so every
     /// COMMIT sent during the fault applies and only its acknowledgement is lost. The
-    /// partition lasts 3 s: a COMMIT sent into it is retransmitted by the client's kernel
-    /// until libpq's `tcp_user_timeout` (2 s) abandons the socket, before the heal, so it
-    /// never lands and its transaction aborts when its session is fenced (with a 1.5 s
-    /// partition the retransmission lands right after the heal, and every verdict would be
-    /// "committed"). So the partition shows both verdicts.
+    /// partition lasts 3.5 s: the application's client gives up after 500 ms and its kernel
+    /// retransmits the COMMIT about 0.2, 0.6, 1.4, 3 and 6.2 s after sending it, so none gets
+    /// through before the heal and the next one comes well after the fence, which terminates
+    /// the session: its transaction aborts (with a 1.5 or 3 s partition a retransmission
+    /// lands right after the heal, and every verdict would be "committed"). So the partition
+    /// shows both verdicts.
     static func atCommit(_ fault: Fault.Kind) -> [FaultSchedule] {
-        let duration: Duration = fault == .partition ? .seconds(3) : .milliseconds(1500)
+        let duration: Duration = fault == .partition ? .milliseconds(3500) : .milliseconds(1500)
         return [FaultSchedule(fault, start: .afterAcknowledged(40, alignedToCommit: true), duration: duration)]
     }
 

@@ -61,21 +61,20 @@ struct RetryClaims {
         #expect(result.indeterminate.isEmpty)
     }
 
-    /// The fault is `drop-requests` for 3 s, aligned so that a COMMIT is the first request
+    /// The fault is `drop-requests` for 3.5 s, aligned so that a COMMIT is the first request
     /// it swallows: that COMMIT never reaches the server while the fault lasts. The client
-    /// gives up after 500 ms and closes the socket, but the kernel keeps retransmitting the
-    /// COMMIT until libpq's `tcp_user_timeout` (2 s) abandons it, a second before the heal:
-    /// so the late COMMIT can never land (with a 1.5 s fault it usually does, right after
-    /// the heal, and the re-sent COMMIT is then right by luck). The server's session keeps
-    /// its open transaction until it is terminated, at the latest by the fencing before the
-    /// final read, and its transaction rolls back. Meanwhile the client re-sends COMMIT on a
+    /// gives up after 500 ms and closes the socket, as an application's does, and its kernel
+    /// retransmits the COMMIT about 0.2, 0.6, 1.4, 3 and 6.2 s after sending it: the last of
+    /// these comes after the fence, which terminates the server's session first, so the
+    /// late COMMIT never lands (with a 1.5 or 3 s fault it does, right after the heal, and
+    /// the re-sent COMMIT is then right by luck) and its transaction rolls back. Meanwhile the client re-sends COMMIT on a
     /// new connection once the fault heals and gets WARNING 25P01 plus a `COMMIT` tag.
     @Test("A COMMIT re-sent on a new connection acknowledges writes that never committed: the checker counts them lost",
           .postgresServer())
     func commitRetryLosesAcknowledgedWrites() async throws {
         let node = try ServerFixture.require()
         let run = try await ClaimRun.run(on: node, writes: 150, faults: [
-            FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(3)),
+            FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .milliseconds(3500)),
         ], strategy: CommitRetryStrategy())
         let result = run.result
         #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")

@@ -49,7 +49,7 @@ struct RouteTableTests {
         #expect(SubnetGuard.network == "10.213.0.0/16")
         #expect(SubnetGuard.isInstalled(in: "default via 192.0.2.1 dev eth0\nunreachable 10.213.0.0/16 \n"))
         #expect(!SubnetGuard.isInstalled(in: "unreachable 10.213.7.0/24\n10.213.0.0/16 dev lab0"))
-        #expect(SubnetGuard.installCommand == ["ip", "-4", "route", "replace", "unreachable", "10.213.0.0/16"])
+        #expect(SubnetGuard.installCommand == ["ip", "-4", "route", "add", "unreachable", "10.213.0.0/16"])
     }
 
     @Test("INDOUBT_SUBNET must be two octets", arguments: ["10.214", "192.168"])

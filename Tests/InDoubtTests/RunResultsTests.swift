@@ -9,7 +9,7 @@ struct RunResultsTests {
         "unacknowledged_elements", "ack_rate", "loss_rate", "unacknowledged_success_rate",
         "unexpected", "duplicates", "indeterminate", "unresolved", "misresolved",
         "postgres_version", "backend", "fault", "strategy", "clients", "duration_s",
-        "writes_per_s", "lost_elements", "unexpected_elements", "duplicate_elements",
+        "writes_per_s", "client", "fenced", "lost_elements", "unexpected_elements", "duplicate_elements",
         "unresolved_elements", "misresolved_elements", "failed_but_present", "errored_applied",
         "errored_not_applied", "complete", "invariants_hold",
     ]

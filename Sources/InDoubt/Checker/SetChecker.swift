@@ -49,7 +49,7 @@ public struct SetChecker: Sendable {
             if let element = operation.value, let resolution = operation.resolution {
                 elements[element, default: ElementRecord()].resolution = resolution
             }
-        case .startFault, .stopFault:
+        case .startFault, .stopFault, .fence:
             break
         }
     }

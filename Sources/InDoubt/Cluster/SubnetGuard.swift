@@ -16,13 +16,22 @@ public enum SubnetGuard {
     /// The guarded network: the subnet base as a `/16`.
     public static var network: String { "\(Naming.subnetBase).0.0/16" }
 
-    /// The `ip` arguments that install (or confirm) the guard.
-    public static var installCommand: [String] { ["ip", "-4", "route", "replace", "unreachable", network] }
+    /// The `ip` arguments that install the guard.
+    public static var installCommand: [String] { ["ip", "-4", "route", "add", "unreachable", network] }
 
-    /// Installs the guard in the caller's network namespace (idempotent).
+    /// Installs the guard in the caller's network namespace, unless it is there already.
+    /// A route of someone else's for exactly the same network is left alone (the slot
+    /// registry then reports the subnet as in use, with the fix).
     public static func install() throws {
         try Naming.validateSubnetBase()
-        try Command.runBlocking(installCommand)
+        let routes = { (try? Command.runBlocking(["ip", "-4", "route", "show", "exact", network]).stdout) ?? "" }
+        guard routes().isEmpty else { return }
+        do {
+            try Command.runBlocking(installCommand)
+        } catch {
+            // Another process may have added it in the meantime.
+            guard isInstalled(in: routes()) else { throw error }
+        }
     }
 
     /// Whether `ipRouteOutput` (`ip -4 route show`) holds the guard for ``network``.

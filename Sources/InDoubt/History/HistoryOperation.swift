@@ -30,6 +30,9 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
         case stopFault = "stop-fault"
         /// A strategy's verdict on an indeterminate write.
         case resolve
+        /// The resolver terminates every session the clients used and waits until they are
+        /// gone, before any verdict (`value`: how many it had to terminate).
+        case fence
     }
 
     /// A strategy's verdict on the fate of an indeterminate write.

@@ -38,6 +38,9 @@ public final class ProgressPrinter: Sendable {
             let verb = operation.f == .startFault ? "started" : "healed"
             let status = operation.type == .ok ? "" : " FAILED"
             write("--- fault \(operation.error ?? "?") \(verb)\(status) ---\n")
+        case (.fence, .ok):
+            flush()
+            write("--- fenced: \(operation.value ?? 0) orphaned session(s) terminated and gone ---\n")
         case (.resolve, _):
             guard let element = operation.value, let resolution = operation.resolution else { return }
             flush()

@@ -59,6 +59,8 @@ public struct TimelineCollector: Sendable {
             case .fail, .info: failedFaults.append(name)
             case .invoke: break
             }
+        case .fence:
+            break
         case .stopFault:
             let name = operation.error ?? "fault"
             if operation.type == .ok, let open = openFaults.firstIndex(where: { $0.name == name }) {

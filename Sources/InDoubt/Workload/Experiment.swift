@@ -212,7 +212,11 @@ public struct Experiment: Sendable {
                 let admin = try await PostgresConnection.connect(target.connectionOptions(applicationName: "indoubt-reader"), deadline: attempt)
                 defer { admin.close() }
                 if configuration.fence {
-                    settlement.fenced += try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                    let fencer = HistoryOperation.Process.client(configuration.clients)
+                    history.append(process: fencer, type: .invoke, f: .fence)
+                    let terminated = try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                    settlement.fenced += terminated
+                    history.append(process: fencer, type: .ok, f: .fence, value: terminated)
                 }
                 if !resolved {
                     do {

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Mutation check: each mutant breaks, in a scratch copy of the sources, one line that a
+# claim guards (no fence, a resolver that always says aborted, a checker that never loses,
+# ...), builds the copy incrementally in a scratch build path, and runs the tests that
+# should catch it. The script fails unless the unmutated copy passes those tests and every
+# mutant makes at least one of them fail. It prints a table: mutant -> the tests that caught it.
+# Usage (as root, after ci/setup.sh): bash ci/mutants.sh [NAME ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+scratch=${INDOUBT_MUTANTS_DIR:-$root/.build-mutants}
+src=$scratch/src
+build=$scratch/build
+export INDOUBT_REQUIRE_FAULTS=1
+
+# name | file | exact text | replacement | tests that must catch it (swift test --filter;
+# the only field that may hold '|')
+mutants=$(cat <<'TABLE'
+no-fence|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|LateCommitClaims/fencedVerdictsHold
+commit-error-fail|Sources/InDoubt/Postgres/OutcomeClassifier.swift|        case .nothing, .statement:|        case .nothing, .statement, .commit:|OutcomeClassificationTests|ExperimentClaims/unacknowledgedWritesSurvive
+ledger-always-aborted|Sources/InDoubt/Workload/Strategies/LedgerStrategy.swift|            verdicts[write.element] = present.contains(id)|            verdicts[write.element] = false|LateCommitClaims/fencedVerdictsHold
+txid-aborted-as-committed|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy.swift|        case "aborted": return .aborted(|        case "aborted": return .committed(|LateCommitClaims/fencedVerdictsHold
+2pc-leaves-prepared|Sources/InDoubt/Workload/Strategies/TwoPhaseCommitStrategy.swift|        for gid in found {|        for gid in [String]() where !found.isEmpty {|LateCommitClaims/fencedVerdictsHold
+checker-never-lost|Sources/InDoubt/Checker/SetChecker.swift|            lost: selectIfRead { element, record in record.acknowledged && !present(element) },|            lost: selectIfRead { element, record in false && record.acknowledged && !present(element) },|SilentRollbackClaims/trustingTheReplyLosesThem|RetryClaims/commitRetryLosesAcknowledgedWrites
+rollback-tag-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|        if tag == expectedTag { return }|        if tag == expectedTag { return }; if tag == rollbackTag { return }|SilentRollbackClaims/rollbackTagIsAFailure
+resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold
+TABLE
+)
+
+# Applies a mutant to the scratch copy (python: exact text, no regex surprises). The
+# resolve-before-fence mutant moves the fencing block after the resolution.
+mutate() {
+  python3 - "$src/$1" "$2" "$3" <<'PY'
+import sys
+path, old, new = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path).read()
+if old == "@@resolve-before-fence":
+    start = text.index("                if configuration.fence {\n                    let fencer")
+    end = text.index("                }\n", text.index("history.append(process: fencer, type: .ok", start)) + len("                }\n")
+    block = text[start:end]
+    text = text[:start] + text[end:]
+    anchor = text.index("                if !configuration.fence, settlement.drain == nil {")
+    text = text[:anchor] + block + text[anchor:]
+else:
+    if text.count(old) != 1:
+        sys.exit(f"mutants.sh: the text to mutate is not in {path} exactly once: {old!r} (update ci/mutants.sh)")
+    text = text.replace(old, new)
+open(path, "w").write(text)
+PY
+}
+
+# The scratch copy keeps its files' times, so that each build after the first is incremental.
+mkdir -p "$src"
+rm -rf "$src/Sources" "$src/Tests"
+cp -a Package.swift Sources Tests "$src/"
+
+build_copy() { swift build --build-tests --package-path "$src" --scratch-path "$build" >"$scratch/build.log" 2>&1; }
+run_tests() { swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$1" >"$scratch/test.log" 2>&1; }
+failed_tests() { grep -E '^✘ Test "|error: -\[' "$scratch/test.log" | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: -\[[^ ]* ([^]]*)\].*/\1/' | sort -u | head -3 | paste -sd ';' -; }
+
+selected=("$@")
+started=$(date +%s)
+filters=$(echo "$mutants" | cut -d'|' -f5- | paste -sd'|' -)
+echo "ci/mutants.sh: building the scratch copy and running the catching tests unmutated"
+build_copy || { cat "$scratch/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+run_tests "$filters" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
+
+status=0
+table="| mutant | caught by | seconds |\n| --- | --- | --- |\n"
+while IFS='|' read -r name file old new filter; do
+  [ -z "$name" ] && continue
+  if [ "${#selected[@]}" -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then continue; fi
+  t0=$(date +%s)
+  mutate "$file" "$old" "$new"
+  if ! build_copy; then
+    verdict="NOT RUN: the mutant does not build (see $scratch/build.log)"; status=1
+  elif run_tests "$filter"; then
+    verdict="SURVIVED: $filter all passed"; status=1
+  else
+    verdict=$(failed_tests); [ -n "$verdict" ] || verdict="(swift test failed: $scratch/test.log)"
+  fi
+  cp -p "$root/$file" "$src/$file"
+  echo "ci/mutants.sh: $name: $verdict"
+  table+="| $name | $verdict | $(( $(date +%s) - t0 )) |\n"
+done <<< "$mutants"
+build_copy || true
+
+printf "\n$table"
+echo "ci/mutants.sh: $(( $(date +%s) - started )) s"
+[ "$status" -eq 0 ] && echo "ci/mutants.sh: every mutant was caught" || echo "ci/mutants.sh: a mutant survived" >&2
+exit "$status"
