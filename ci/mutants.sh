@@ -18,9 +18,9 @@ export INDOUBT_REQUIRE_FAULTS=1
 mutants=$(cat <<'TABLE'
 no-fence|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|LateCommitClaims/fencedVerdictsHold
 commit-error-fail|Sources/InDoubt/Postgres/OutcomeClassifier.swift|        case .nothing, .statement:|        case .nothing, .statement, .commit:|OutcomeClassificationTests|ExperimentClaims/unacknowledgedWritesSurvive
-ledger-always-aborted|Sources/InDoubt/Workload/Strategies/LedgerStrategy.swift|            verdicts[write.element] = present.contains(id)|            verdicts[write.element] = false|LateCommitClaims/fencedVerdictsHold
+ledger-always-aborted|Sources/InDoubt/Workload/Strategies/LedgerStrategy.swift|            verdicts[write.element] = present.contains(id)|            verdicts[write.element] = false|ResolutionClaims/ledger
 txid-aborted-as-committed|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy.swift|        case "aborted": return .aborted(|        case "aborted": return .committed(|LateCommitClaims/fencedVerdictsHold
-2pc-leaves-prepared|Sources/InDoubt/Workload/Strategies/TwoPhaseCommitStrategy.swift|        for gid in found {|        for gid in [String]() where !found.isEmpty {|LateCommitClaims/fencedVerdictsHold
+2pc-leaves-prepared|Sources/InDoubt/Workload/Strategies/TwoPhaseCommitStrategy.swift|        for gid in found {|        for gid in [String]() where !found.isEmpty {|ResolutionClaims/twoPhaseCommit
 checker-never-lost|Sources/InDoubt/Checker/SetChecker.swift|            lost: selectIfRead { element, record in record.acknowledged && !present(element) },|            lost: selectIfRead { element, record in false && record.acknowledged && !present(element) },|SilentRollbackClaims/trustingTheReplyLosesThem|RetryClaims/commitRetryLosesAcknowledgedWrites
 rollback-tag-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|        if tag == expectedTag { return }|        if tag == expectedTag { return }; if tag == rollbackTag { return }|SilentRollbackClaims/rollbackTagIsAFailure
 resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold

@@ -30,12 +30,12 @@ struct ClaimRun {
     static func run(
         on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
         faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy(), keepReport: Bool = false,
-        fence: Bool = true, client: ClientProfile = .application
+        fence: Bool = true, client: ClientProfile = .application, retryBudget: Duration = .seconds(30)
     ) async throws -> ClaimRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-report-\(UUID().uuidString)")
         defer { if !keepReport { try? FileManager.default.removeItem(at: folder) } }
         var configuration = ExperimentConfiguration(
-            writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy,
+            writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy,
             client: client, fence: fence)
         configuration.outputFolder = folder
         let outcome = try await Experiment(configuration: configuration, target: node).run()

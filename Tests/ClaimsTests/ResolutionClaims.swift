@@ -50,6 +50,21 @@ struct ResolutionClaims {
         #expect(result.invariantsHold)
     }
 
+    @Test("Claim 5: writes still indeterminate when the retry budget runs out are resolved by their key, as the table says",
+          .postgresServer(), arguments: [Fault.Kind.dropReplies, .partition])
+    func idempotentResolutionByKey(fault: Fault.Kind) async throws {
+        let node = try ServerFixture.require()
+        // A 1 s budget, shorter than the fault: the commit-window writes give up indeterminate.
+        let run = try await ClaimRun.run(
+            on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: IdempotentRetryStrategy(),
+            retryBudget: .seconds(1))
+        let result = run.result
+        #expect(!result.indeterminate.isEmpty, "no write was still indeterminate when its budget ran out")
+        #expect(result.indeterminate.allSatisfy { (run.lastCompletion[$0]?.attempt ?? 0) >= 2 }, "a write gave up without retrying")
+        expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "request key ")
+        #expect(run.tableElements.count == Set(run.tableElements).count, "an element is in the table twice")
+    }
+
     @Test("Claim 6: a ledger id written in the transaction resolves every indeterminate write, also from the intent log alone",
           .postgresServer(), arguments: faults)
     func ledger(fault: Fault.Kind) async throws {
