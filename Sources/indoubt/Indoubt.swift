@@ -9,7 +9,10 @@ struct Indoubt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "indoubt",
         abstract: "Show that a PostgreSQL client and server can disagree about whether a transaction committed.",
-        subcommands: [RunCommand.self, CheckCommand.self, NodeCommand.self, VersionsCommand.self, ReapCommand.self, BenchCommand.self],
+        subcommands: [
+            RunCommand.self, CheckCommand.self, NodeCommand.self, ServeCommand.self, HealCommand.self, ResolveCommand.self,
+            VersionsCommand.self, ReapCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: RunCommand.self
     )
 

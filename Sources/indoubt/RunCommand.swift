@@ -66,6 +66,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "With --backend compose: the PostgreSQL image (postgres:16, ...). Default: $INDOUBT_PG_IMAGE, else indoubt/postgres:15 (bash ci/build-images.sh).")
     var pgImage: String?
 
+    @Option(help: "Run against the node `indoubt serve --describe FILE` keeps, instead of starting one (so that this run can be killed while the server outlives it).")
+    var server: String?
+
     @Option(help: "Folder for history.jsonl, results.json and summary.txt. Default: runs/<time>-<fault>.")
     var out: String?
 
@@ -74,15 +77,24 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
-        try RunServer.validate(backend: backend, pg: pg, pgImage: pgImage)
+        if let server {
+            _ = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
+        } else {
+            try RunServer.validate(backend: backend, pg: pg, pgImage: pgImage)
+        }
     }
 
     func run() async throws {
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
         var configuration = try plan(folder: folder)
         configuration.outputFolder = folder
-        let cluster = try await RunServer.start(
-            backend: backend, pg: pg, pgImage: pgImage, settings: configuration.strategy.serverSettings)
+        let cluster: RunServer
+        if let server {
+            cluster = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
+        } else {
+            cluster = try await RunServer.start(
+                backend: backend, pg: pg, pgImage: pgImage, settings: configuration.strategy.serverSettings)
+        }
         let node = cluster.target
         // Until the run ends, results.json says it is incomplete: a killed run leaves that.
         let info = RunInfo(
@@ -93,6 +105,8 @@ struct RunCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try RunResults(result: SetChecker().result(), run: info, complete: false)
                 .write(to: folder.appendingPathComponent(RunCheck.resultsFileName))
+            // A served node's description goes in at once: a killed run leaves it for `indoubt resolve`.
+            if server != nil { cluster.copyServerLogs(to: folder) }
         } catch {
             await cluster.shutdown()
             throw CLIError("cannot write to the run folder \(folder.path): \(error)")

@@ -27,6 +27,28 @@ struct RunServer: Sendable {
     /// SIGINT handler can call it).
     func copyServerLogs(to folder: URL) { copyLogs(folder) }
 
+    /// The served node's description, copied into a run folder (for `indoubt resolve`).
+    static let servedFileName = "server.json"
+
+    /// A node that `indoubt serve` keeps: nothing to start or stop here (the faults the
+    /// run applies are healed by the run, or by `indoubt heal` after a kill).
+    static func served(_ file: String, backend: String, pg: String?, pgImage: String?) throws -> RunServer {
+        guard backend == Backend.netns.rawValue, pg == nil, pgImage == nil else {
+            throw ValidationError("--server uses the node `indoubt serve` keeps: drop --backend, --pg and --pg-image")
+        }
+        let node: ServedNode
+        do {
+            node = try ServedNode.read(from: URL(fileURLWithPath: file))
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+        return RunServer(
+            target: node,
+            description: "PostgreSQL \(node.postgresVersion) on \(node.address):\(node.port) (namespace \(node.namespace), kept by indoubt serve, pid \(node.ownerPID))",
+            postgresVersion: node.postgresVersion, stop: {},
+            copyLogs: { folder in try? node.write(to: folder.appendingPathComponent(servedFileName)) })
+    }
+
     /// Checks the backend options, turning mistakes into exit code 2 with the fix.
     static func validate(backend name: String, pg: String?, pgImage: String?) throws {
         guard let backend = Backend(rawValue: name) else {

@@ -18,6 +18,10 @@ public final class ClientSession: Sendable {
         self.executor = executor
     }
 
+    /// The `application_name` every connection of this session carries (unique to the
+    /// client and to the experiment that runs it, so that a fence can find them by name).
+    public var applicationName: String { options.applicationName }
+
     /// The open connection, or a new one (whose backend pid is recorded before use).
     /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
     public func connection(deadline: Deadline) async throws -> PostgresConnection {

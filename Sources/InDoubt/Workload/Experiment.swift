@@ -56,6 +56,10 @@ public struct Experiment: Sendable {
     public var target: any ExperimentTarget
     /// Called with every history operation as it happens (for progress output).
     public var observer: (@Sendable (HistoryOperation) -> Void)?
+    /// A random tag in every client session's `application_name`
+    /// (`indoubt-client-N-INCARNATION`), so that a client restarted from an intent log can
+    /// fence exactly this run's sessions by name.
+    public let incarnation: String
 
     /// Creates an experiment.
     public init(configuration: ExperimentConfiguration, target: any ExperimentTarget,
@@ -63,6 +67,7 @@ public struct Experiment: Sendable {
         self.configuration = configuration
         self.target = target
         self.observer = observer
+        self.incarnation = String(UInt64.random(in: 0..<(1 << 40)), radix: 16)
     }
 
     /// Runs the experiment. Faults are healed before it returns, whatever happens.
@@ -163,7 +168,7 @@ public struct Experiment: Sendable {
         var indeterminate: [IndeterminateWrite] = []
         let session = ClientSession(
             client: client,
-            options: target.connectionOptions(applicationName: "indoubt-client-\(client)").with(configuration.client),
+            options: target.connectionOptions(applicationName: "indoubt-client-\(client)-\(incarnation)").with(configuration.client),
             backends: backends, executor: executor)
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {

@@ -23,4 +23,19 @@ public enum Fence {
         }
         return try terminated.rows.first?.int(0) ?? 0
     }
+
+    /// Terminates every backend (except `admin`'s own) whose `application_name` is one of
+    /// `applicationNames`, and waits until none is left: the fence of a client restarted
+    /// from its intent log, which knows the names its sessions carried but not their pids.
+    /// - Returns: how many were terminated.
+    @discardableResult
+    public static func terminate(applicationNames: Set<String>, via admin: PostgresConnection, deadline: Deadline) async throws -> Int {
+        guard !applicationNames.isEmpty else { return 0 }
+        let names = SQLText.array(applicationNames.sorted())
+        let rows = try await admin.query(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1::text[]) AND pid <> pg_backend_pid()",
+            [names], deadline: deadline).rows
+        let pids = Set(try rows.map { Int32(try $0.int(0)) })
+        return try await terminate(pids, via: admin, deadline: deadline)
+    }
 }

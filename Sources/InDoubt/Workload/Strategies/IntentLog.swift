@@ -27,14 +27,20 @@ public struct IntentRecord: Codable, Sendable, Hashable {
     public var client: Int
     /// For `.outcome`: `ok`, `fail` or `info`.
     public var outcome: HistoryOperation.Kind?
+    /// The `application_name` of every session the transaction may run on, unique to this
+    /// client's incarnation: what a client restarted from the log fences (terminates and
+    /// waits for) before it trusts the ledger. `nil` in logs written before it existed.
+    public var session: String?
 
     /// Creates a record.
-    public init(kind: Kind, txn: String, element: Int, client: Int, outcome: HistoryOperation.Kind? = nil) {
+    public init(kind: Kind, txn: String, element: Int, client: Int, outcome: HistoryOperation.Kind? = nil,
+                session: String? = nil) {
         self.kind = kind
         self.txn = txn
         self.element = element
         self.client = client
         self.outcome = outcome
+        self.session = session
     }
 }
 

@@ -34,7 +34,9 @@ public struct LedgerStrategy: CommitStrategy {
 
     public func write(_ context: WriteContext) async -> WriteCompletion {
         let txn = UUID().uuidString.lowercased()
-        let intent = IntentRecord(kind: .intent, txn: txn, element: context.element, client: context.client)
+        let intent = IntentRecord(
+            kind: .intent, txn: txn, element: context.element, client: context.client,
+            session: context.session.applicationName)
         do {
             try await intentLog.appendIntent(intent)
         } catch {
@@ -87,5 +89,13 @@ public struct LedgerStrategy: CommitStrategy {
     /// ``resolve(_:admin:deadline:)`` only after fencing the sessions they ran on.
     public func inDoubtWrites() throws -> [IndeterminateWrite] {
         IntentLog.inDoubt(try IntentLog.read(intentLog.url))
+    }
+
+    /// The sessions (`application_name`s) the in-doubt writes ran on, from the intent log
+    /// alone: what a restarted client fences before ``resolve(_:admin:deadline:)``.
+    public func inDoubtSessions() throws -> Set<String> {
+        let records = try IntentLog.read(intentLog.url)
+        let inDoubt = Set(IntentLog.inDoubt(records).compactMap(\.token))
+        return Set(records.filter { $0.kind == .intent && inDoubt.contains($0.txn) }.compactMap(\.session))
     }
 }
