@@ -57,6 +57,14 @@ if [ -z "${INDOUBT_PG:-}" ]; then
   done
 fi
 
+# Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
+# INDOUBT_MUTANTS=0 skips it (say so where you report the run).
+if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
+  bash ci/mutants.sh || status=1
+else
+  echo "ci/test.sh: INDOUBT_MUTANTS=0: the mutation check did not run" >&2
+fi
+
 leftovers=$( { ip netns list | grep -E '^idb' || true; ip -o link show | awk -F': ' '{print $2}' | grep -E '^idb' || true;
                ls -d /tmp/indoubt-[0-9]*-s[0-9]* 2>/dev/null || true; } )
 if [ -n "$leftovers" ]; then
