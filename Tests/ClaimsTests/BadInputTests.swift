@@ -35,7 +35,21 @@ struct BadInputTests {
         let result = try await CLIHarness.run(row.arguments)
         #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
         #expect(result.stderr.contains(row.message), "stderr was: \(result.stderr)")
-        #expect(CLIHarness.traces(ofOwner: 0).isEmpty)
+        // Refused while parsing, before any cluster: that very process left nothing.
+        let left = CLIHarness.traces(ofOwner: result.pid)
+        #expect(left.isEmpty, "pid \(result.pid) left \(left)")
+    }
+
+    @Test("A run folder it cannot write: the folder named, exit code 2, and the cluster it had started is gone")
+    func unwritableRunFolder() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        // Every option is good, so the run gets as far as starting its cluster; only then
+        // does it find that the folder cannot be made (a path under a file).
+        let result = try await CLIHarness.run(["run", "--writes", "10", "--fault", "none", "--out", "/dev/null/run"])
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains("cannot write to the run folder /dev/null/run"), "stderr was: \(result.stderr)")
+        let left = CLIHarness.traces(ofOwner: result.pid)
+        #expect(left.isEmpty, "pid \(result.pid) left \(left)")
     }
 
     @Test("Not root: a clear message, exit code 2, nothing created")
@@ -55,26 +69,34 @@ struct BadInputTests {
         #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
         #expect(result.stderr.contains("InDoubt needs root"), "stderr was: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+        let left = CLIHarness.traces(ofOwner: result.pid)
+        #expect(left.isEmpty, "pid \(result.pid) left \(left)")
     }
 
     @Test("A subnet already in use: a clear message naming INDOUBT_SUBNET, exit code 2, nothing created")
     func subnetInUse() async throws {
         try CLIHarness.requireFaultEnvironment()
-        let binary = try CLIHarness.binary()
         // In a network namespace of its own, the machine "already routes" 10.213.0.0/16.
-        let script = "ip link set lo up && ip link add lab0 type veth peer name lab1 && ip addr add 10.213.0.1/16 dev lab0 && ip link set lab0 up && exec timeout 60 \(binary.path) run --writes 10"
-        let output = try await Command.run(["unshare", "--net", "sh", "-c", script], check: false)
-        #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
-        #expect(output.stderr.contains("the subnet 10.213.0.0/16 is already in use"), "stderr was: \(output.stderr)")
-        #expect(output.stderr.contains("INDOUBT_SUBNET=10.214"), "stderr was: \(output.stderr)")
+        // The shell execs the binary, so the run keeps the pid the handle reports.
+        let setup = "ip link set lo up && ip link add lab0 type veth peer name lab1 && ip addr add 10.213.0.1/16 dev lab0 && ip link set lab0 up"
+        let result = try await CLIHarness.run(
+            ["run", "--writes", "10"], wrapper: ["unshare", "--net", "sh", "-c", setup + " && exec \"$0\" \"$@\""])
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains("the subnet 10.213.0.0/16 is already in use"), "stderr was: \(result.stderr)")
+        #expect(result.stderr.contains("INDOUBT_SUBNET=10.214"), "stderr was: \(result.stderr)")
+        // It got as far as claiming a slot: no claim, namespace, link or folder of it stays.
+        let left = CLIHarness.traces(ofOwner: result.pid)
+        #expect(left.isEmpty, "pid \(result.pid) left \(left)")
     }
 
     @Test("A malformed INDOUBT_SUBNET: the fix, exit code 2")
     func malformedSubnet() async throws {
         try CLIHarness.requireFaultEnvironment()
-        let output = try await Command.run(["env", "INDOUBT_SUBNET=10.300", try CLIHarness.binary().path, "run", "--writes", "10"], check: false)
-        #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
-        #expect(output.stderr.contains("INDOUBT_SUBNET must be the first two octets"), "stderr was: \(output.stderr)")
+        let result = try await CLIHarness.run(["run", "--writes", "10"], wrapper: ["env", "INDOUBT_SUBNET=10.300"])
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains("INDOUBT_SUBNET must be the first two octets"), "stderr was: \(result.stderr)")
+        let left = CLIHarness.traces(ofOwner: result.pid)
+        #expect(left.isEmpty, "pid \(result.pid) left \(left)")
     }
 
     @Test("indoubt check on a missing, empty or corrupt history: the file named, exit code 2, nothing written",
@@ -99,12 +121,14 @@ struct BadInputTests {
     @Test("Missing iptables: a clear message naming the package, exit code 2, nothing created")
     func missingIptables() async throws {
         try CLIHarness.requireFaultEnvironment()
-        let binary = try CLIHarness.binary()
         // In a private mount namespace, hide iptables behind /dev/null (not executable).
         let iptables = try #require(Command.find("iptables")).resolvingSymlinksInPath().path
-        let script = "mount --bind /dev/null \(iptables) && exec \(binary.path) run --writes 10"
-        let output = try await Command.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], check: false)
-        #expect(output.status == 2, "exit code \(output.status); stderr: \(output.stderr)")
-        #expect(output.stderr.contains("`iptables` is not installed: apt-get install iptables"), "stderr was: \(output.stderr)")
+        let result = try await CLIHarness.run(
+            ["run", "--writes", "10"],
+            wrapper: ["unshare", "--mount", "--propagation", "private", "sh", "-c", "mount --bind /dev/null \(iptables) && exec \"$0\" \"$@\""])
+        #expect(result.status == 2, "exit code \(result.status); stderr: \(result.stderr)")
+        #expect(result.stderr.contains("`iptables` is not installed: apt-get install iptables"), "stderr was: \(result.stderr)")
+        let left = CLIHarness.traces(ofOwner: result.pid)
+        #expect(left.isEmpty, "pid \(result.pid) left \(left)")
     }
 }

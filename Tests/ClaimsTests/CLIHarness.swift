@@ -9,6 +9,8 @@ enum CLIHarness {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// The pid `indoubt` ran as (a wrapper that execs it hands on its own).
+        var pid: Int32
     }
 
     /// The built `indoubt` binary (or `INDOUBT_BINARY`).
@@ -21,11 +23,13 @@ enum CLIHarness {
         return candidate
     }
 
-    /// Runs `indoubt` with `arguments` (optionally wrapped, e.g. by setpriv) and waits.
+    /// Runs `indoubt` with `arguments` and waits. A `wrapper` (setpriv, env, unshare, or
+    /// `sh -c 'SETUP && exec "$0" "$@"'`) must exec the binary, never fork it, so that the
+    /// result's pid is the run's, for ``traces(ofOwner:)``.
     static func run(_ arguments: [String], wrapper: [String] = [], binary: URL? = nil) async throws -> Result {
         let executable = try binary ?? self.binary()
         let output = try await Command.run(wrapper + [executable.path] + arguments, check: false)
-        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr, pid: output.pid)
     }
 
     /// Skips or fails (with `INDOUBT_REQUIRE_FAULTS=1`) when the harness cannot run here.
@@ -37,19 +41,39 @@ enum CLIHarness {
         }
     }
 
-    /// Everything of InDoubt's that a process with `pid` owns or owned.
+    /// Everything of InDoubt's that the process `pid` owns or owned (see ``Naming``): its
+    /// slot claims (`STATE/slots/SLOT/owner.json` naming it), namespaces `idbSLOTnN-pPID`,
+    /// folders `TMP/indoubt-PID-sSLOT`, the links of the slots those name, and any process
+    /// still running from one of its folders.
     static func traces(ofOwner pid: Int32) -> [String] {
         let all = Reaper.traces(ofSlot: nil)
-        let folders = all.folders.filter { $0.contains("/indoubt-\(pid)-s") }
-        let slots = Set(folders.compactMap { Naming.owner(ofFolder: URL(fileURLWithPath: $0).lastPathComponent)?.slot })
-        var found = folders
-        found += all.namespaces.filter { $0.hasSuffix("-p\(pid)") }
+        let folders = all.folders.filter { Naming.owner(ofFolder: URL(fileURLWithPath: $0).lastPathComponent)?.pid == pid }
+        let namespaces = all.namespaces.filter { $0.hasSuffix("-p\(pid)") }
+        let claims = slotClaims(ofOwner: pid)
+        var slots = Set(claims.keys)
+        slots.formUnion(folders.compactMap { Naming.owner(ofFolder: URL(fileURLWithPath: $0).lastPathComponent)?.slot })
+        slots.formUnion(namespaces.compactMap(Naming.slot(ofName:)))
+        var found = claims.values.sorted() + folders + namespaces
         found += all.links.filter { Naming.slot(ofName: $0).map(slots.contains) == true }
-        // Server processes whose command line names one of this owner's folders.
-        for process in all.processes {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        for process in processes {
             let line = FileManager.default.contents(atPath: "/proc/\(process)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
             if line.contains("/indoubt-\(pid)-s") { found.append("process \(process)") }
         }
         return found
+    }
+
+    /// The slot claims whose `owner.json` names `pid`: slot → the file's path.
+    private static func slotClaims(ofOwner pid: Int32) -> [Int: String] {
+        struct Claim: Decodable { var owner: ProcessIdentity }
+        let folder = Naming.stateDirectory.appendingPathComponent("slots")
+        var claims: [Int: String] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let file = folder.appendingPathComponent(name).appendingPathComponent("owner.json")
+            guard let slot = Int(name), let data = FileManager.default.contents(atPath: file.path),
+                  let claim = try? JSONDecoder().decode(Claim.self, from: data), claim.owner.pid == pid else { continue }
+            claims[slot] = file.path
+        }
+        return claims
     }
 }

@@ -27,6 +27,9 @@ public enum Command {
         public var stdout: String
         /// Standard error.
         public var stderr: String
+        /// The process id it ran as: a program that execs another (`env`, `setpriv`,
+        /// `unshare`, `sh -c 'exec …'`) hands it on, so a test can look for what that pid left.
+        public var pid: Int32
     }
 
     /// Runs `arguments` (the first is the program, found on `PATH`) and returns its output;
@@ -78,7 +81,8 @@ public enum Command {
         let output = Output(
             status: process.terminationStatus,
             stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData, as: UTF8.self))
+            stderr: String(decoding: errorData, as: UTF8.self),
+            pid: process.processIdentifier)
         if check && output.status != 0 {
             throw CommandError(arguments: arguments, status: output.status, stderr: output.stderr)
         }
