@@ -5,9 +5,11 @@ import Foundation
 /// element, no extra round trip).
 ///
 /// The fault gate is passed before `PREPARE TRANSACTION`, the first message whose effect
-/// outlives the session. A lost reply to PREPARE, or any error once PREPARE succeeded,
-/// leaves the write indeterminate; PREPARE answered with a `ROLLBACK` tag (the transaction
-/// had failed) is a failure. After the heal and the fencing the resolver lists the
+/// outlives the session, or, with ``Gate/commitPrepared``, once PREPARE succeeded and right
+/// before `COMMIT PREPARED` (an aligned fault there leaves a prepared transaction in doubt).
+/// A lost reply to PREPARE, or any error once PREPARE succeeded, leaves the write
+/// indeterminate; PREPARE answered with a `ROLLBACK` tag (the transaction had failed) is a
+/// failure. After the heal and the fencing the resolver lists the
 /// run's prepared transactions (their gids start with ``gidPrefix``), commits them all, and
 /// then reads the ledger: a gid in it committed (either just now, or because COMMIT
 /// PREPARED had applied), a gid not in it never got prepared and aborted when its session
@@ -15,15 +17,27 @@ import Foundation
 ///
 /// Needs `max_prepared_transactions` > 0 (``serverSettings``); PostgreSQL's default is 0.
 public struct TwoPhaseCommitStrategy: CommitStrategy {
+    /// Which message the strategy holds at the fault gate (``WriteContext/beforeCommit``).
+    public enum Gate: String, Sendable {
+        /// `PREPARE TRANSACTION`: an aligned fault hits the first phase.
+        case prepare
+        /// `COMMIT PREPARED`, after PREPARE was acknowledged: an aligned fault hits the
+        /// second phase, so the transaction stays prepared for the resolver to finish.
+        case commitPrepared
+    }
+
     /// The prefix of every gid of this strategy instance (one per run): `indoubt_` and 12
     /// random hex digits.
     public let gidPrefix: String
+    /// The message held at the fault gate.
+    public let gateBefore: Gate
 
     /// Creates the strategy with a fresh gid prefix, or with `gidPrefix` (letters, digits
-    /// and `_` only).
-    public init(gidPrefix: String? = nil) {
+    /// and `_` only), passing the fault gate before `gateBefore`.
+    public init(gidPrefix: String? = nil, gateBefore: Gate = .prepare) {
         let hex = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
         self.gidPrefix = gidPrefix ?? "indoubt_" + String(repeating: "0", count: 12 - hex.count) + hex
+        self.gateBefore = gateBefore
     }
 
     public var name: String { "2pc" }
@@ -64,18 +78,21 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
             _ = try await connection.query(
                 "WITH ledger AS (INSERT INTO indoubt_gids (gid) VALUES ($1)) INSERT INTO set_app (element) VALUES ($2::int)",
                 [gid, String(context.element)], deadline: deadline)
-            await context.beforeCommit()
+            if gateBefore == .prepare { await context.beforeCommit() }
             _ = try await connection.prepareTransaction(gid, deadline: deadline)
             prepared = true
+            if gateBefore == .commitPrepared { await context.beforeCommit() }
             _ = try await connection.commitPrepared(gid, deadline: deadline)
             return WriteCompletion.ok.with(token: gid)
         } catch {
             context.session.reset()
             var completion = WriteCompletion.failure(error).with(token: gid)
-            if prepared, completion.type == .fail {
+            if prepared {
                 // The transaction is prepared: it outlives the session and may yet commit.
+                // Said for an indeterminate error too, so that the history tells a lost
+                // COMMIT PREPARED from a lost PREPARE.
                 completion.type = .info
-                completion.error = "prepared, then COMMIT PREPARED failed: \(completion.error ?? "")"
+                completion.error = "PREPARE TRANSACTION succeeded, then COMMIT PREPARED failed: \(completion.error ?? "")"
             }
             return completion
         }
