@@ -21,6 +21,10 @@ final class ObservedTarget: ExperimentTarget {
         return node.connectionOptions(applicationName: applicationName)
     }
 
+    func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket] {
+        node.pendingSends(in: table, clientPorts: clientPorts)
+    }
+
     func runInNetwork(_ invocation: Command.Invocation) async throws -> Command.Output {
         let began = ContinuousClock.now
         defer { commands.withLock { $0.append((began, .now)) } }
