@@ -24,6 +24,7 @@ txid-aborted-as-committed|Sources/InDoubt/Workload/Strategies/TransactionStatusS
 checker-never-lost|Sources/InDoubt/Checker/SetChecker.swift|            lost: selectIfRead { element, record in record.acknowledged && !present(element) },|            lost: selectIfRead { element, record in false && record.acknowledged && !present(element) },|SilentRollbackClaims/trustingTheReplyLosesThem|RetryClaims/commitRetryLosesAcknowledgedWrites
 rollback-tag-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|        if tag == expectedTag { return }|        if tag == expectedTag { return }; if tag == rollbackTag { return }|SilentRollbackClaims/rollbackTagIsAFailure
 restart-without-fence|Sources/InDoubt/Workload/ClientRecovery.swift|        let fenced = try await Fence.terminate(applicationNames: sessions, via: admin, deadline: deadline)|        let fenced = 0|ClientCrashRecoveryTests
+2pc-gate-before-prepare|Sources/InDoubt/Workload/Strategies/TwoPhaseCommitStrategy.swift|            if gateBefore == .prepare { await context.beforeCommit() }|            if true { await context.beforeCommit() }|TwoPhaseCommitClaims
 resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@restart-without-fence|Sources/InDoubt/Workload/ClientRecovery.swift|        let fenced = try await Fence.terminate(applicationNames: sessions, via: admin, deadline: deadline)|        let fenced = 0|ClientCrashRecoveryTests
 resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold
 TABLE
