@@ -25,8 +25,7 @@ checker-never-lost|Sources/InDoubt/Checker/SetChecker.swift|            lost: se
 rollback-tag-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|        if tag == expectedTag { return }|        if tag == expectedTag { return }; if tag == rollbackTag { return }|SilentRollbackClaims/rollbackTagIsAFailure
 restart-without-fence|Sources/InDoubt/Workload/ClientRecovery.swift|        let fenced = try await Fence.terminate(applicationNames: sessions, via: admin, deadline: deadline)|        let fenced = 0|ClientCrashRecoveryTests
 2pc-gate-before-prepare|Sources/InDoubt/Workload/Strategies/TwoPhaseCommitStrategy.swift|            if gateBefore == .prepare { await context.beforeCommit() }|            if true { await context.beforeCommit() }|TwoPhaseCommitClaims
-resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@restart-without-fence|Sources/InDoubt/Workload/ClientRecovery.swift|        let fenced = try await Fence.terminate(applicationNames: sessions, via: admin, deadline: deadline)|        let fenced = 0|ClientCrashRecoveryTests
-resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold
+resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold
 TABLE
 )
 
@@ -63,7 +62,8 @@ failed_tests() { grep -E '^✘ Test "|error: -\[' "$scratch/test.log" | sed -E '
 
 selected=("$@")
 started=$(date +%s)
-filters=$(echo "$mutants" | cut -d'|' -f5- | paste -sd'|' -)
+filters=$(echo "$mutants" | grep -v '^$' | cut -d'|' -f5- | paste -sd'|' -)
+case "|$filters|" in *"||"*) echo "ci/mutants.sh: a mutant has no catching tests (an empty filter would match every test)" >&2; exit 1;; esac
 echo "ci/mutants.sh: building the scratch copy and running the catching tests unmutated"
 build_copy || { cat "$scratch/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
 run_tests "$filters" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }

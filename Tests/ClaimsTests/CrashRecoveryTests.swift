@@ -79,7 +79,9 @@ struct CrashRecoveryTests {
             kill(pid, SIGKILL)
             run.waitUntilExit()
             try #require(partitioned, "round \(round): the run never reached its partition")
-            #expect(!CLIHarness.traces(ofOwner: pid).isEmpty, "round \(round): a killed run leaves its cluster until reaped")
+            let killedTraces = CLIHarness.traces(ofOwner: pid)
+            #expect(!killedTraces.isEmpty, "round \(round): a killed run leaves its cluster until reaped")
+            let deadSlots = Set(killedTraces.compactMap { Naming.slot(ofName: URL(fileURLWithPath: $0).lastPathComponent) })
 
             // The killed run's history is still readable, up to the kill.
             let recorded = try HistoryReader.read(history)
@@ -90,6 +92,14 @@ struct CrashRecoveryTests {
             await next.shutdown()
             let left = CLIHarness.traces(ofOwner: pid)
             #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
+            // Its sockets may still be retransmitting: once its bridge is gone, the guard
+            // route answers for its addresses, and nothing follows the default route.
+            #expect(SubnetGuard.isInstalled, "round \(round): no guard route for \(SubnetGuard.network)")
+            for slot in deadSlots where !FileManager.default.fileExists(atPath: Naming.stateDirectory.appendingPathComponent("slots/\(slot)").path) {
+                let route = try await Command.run(["ip", "-4", "route", "get", "\(Naming.subnet(slot: slot)).10"], check: false)
+                #expect(route.status != 0 && route.stderr.contains("No route to host"),
+                        "round \(round): the dead run's address is routed: \(route.stdout)\(route.stderr)")
+            }
             if !left.isEmpty { break }
         }
         // No namespace of a dead owner is left anywhere (other live runs may have theirs).
