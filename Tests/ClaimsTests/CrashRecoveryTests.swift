@@ -82,6 +82,7 @@ struct CrashRecoveryTests {
             let killedTraces = CLIHarness.traces(ofOwner: pid)
             #expect(!killedTraces.isEmpty, "round \(round): a killed run leaves its cluster until reaped")
             let deadSlots = Set(killedTraces.compactMap { Naming.slot(ofName: URL(fileURLWithPath: $0).lastPathComponent) })
+            #expect(!deadSlots.isEmpty, "round \(round): no slot found in \(killedTraces)")
 
             // The killed run's history is still readable, up to the kill.
             let recorded = try HistoryReader.read(history)
