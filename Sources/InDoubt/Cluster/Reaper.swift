@@ -102,9 +102,8 @@ public enum Reaper {
         return report
     }
 
-    /// Unmounts and deletes a cluster folder. The server's namespace (made by `ip netns
-    /// exec`) holds a copy of the overlay mount until its last process is gone, and until
-    /// then the kernel refuses to remove the mount point (EBUSY): retry for a while.
+    /// Unmounts and deletes a cluster folder. While a server process of the folder is still
+    /// exiting, the kernel may refuse to remove the mount point (EBUSY): retry for a while.
     static func remove(_ folder: URL, within timeout: Duration = .seconds(2)) -> Bool {
         let deadline = Deadline.after(timeout)
         while true {

@@ -1,4 +1,4 @@
-/// Classifies how a write ended, as DESIGN.md defines it, erring toward unknown.
+/// Classifies how a write ended (Jepsen's ok, fail, info), erring toward unknown.
 ///
 /// Before COMMIT (or the autocommit statement) was sent, every error is a failure: nothing
 /// that could commit reached the server. After it was sent, a write is definitely failed

@@ -2,11 +2,11 @@
 public struct RunInfo: Sendable, Equatable, Codable {
     /// The server version, e.g. `"15.18"` or the text of `SHOW server_version`.
     public var postgresVersion: String
-    /// How the server ran, e.g. `"netns"` or `"docker"`.
+    /// How the server ran, e.g. `"netns"` or `"compose"`.
     public var backend: String
-    /// The fault injected, e.g. `"none"`, `"partition"`, `"ack-drop"`.
+    /// The fault injected, e.g. `"none"`, `"partition"`, `"slow+drop-commit-ack"`.
     public var fault: String
-    /// The client's commit strategy, e.g. `"naive"`, `"idempotent-retry"`, `"two-phase"`.
+    /// The client's commit strategy, e.g. `"naive"`, `"idempotent"`, `"2pc"`.
     public var strategy: String
     /// How many concurrent clients wrote.
     public var clients: Int
