@@ -53,3 +53,12 @@ public enum OutcomeClassifier {
         return rollbackStates.contains(state) || rollbackClasses.contains(String(state.prefix(2)))
     }
 }
+
+extension OutcomeClassifier {
+    /// Whether `error` leaves the write's outcome unknown (anything that is not a
+    /// ``PostgresError`` is treated as unknown).
+    static func isIndeterminate(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError else { return true }
+        return classify(error) == .info
+    }
+}
