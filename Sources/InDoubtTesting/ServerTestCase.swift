@@ -29,17 +29,9 @@ open class ServerTestCase: XCTestCase {
         case .skip(let reason): throw XCTSkip(reason)
         case .fail(let reason): throw MissingPrerequisite(description: reason)
         }
-        switch backend {
-        case .netns:
-            let cluster = try await NamespaceCluster.start(
-                nodes: 1, installation: try FaultEnvironment.installation(), settings: serverSettings)
-            server = cluster.nodes[0]
-            stop = { await cluster.shutdown() }
-        case .compose:
-            let cluster = try await ComposeCluster.start(settings: serverSettings)
-            server = cluster.node
-            stop = { await cluster.shutdown() }
-        }
+        let (server, _, stop) = try await ServerScope.start(backend: backend, settings: serverSettings)
+        self.server = server
+        self.stop = stop
     }
 
     open override func tearDown() async throws {

@@ -32,35 +32,10 @@ public struct PostgresServerTrait: TestTrait, SuiteTrait, TestScoping {
         case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
         case .fail(let reason): throw MissingPrerequisite(description: reason)
         }
-        switch backend {
-        case .netns:
-            let cluster = try await NamespaceCluster.start(
-                nodes: 1, installation: try FaultEnvironment.installation(), settings: settings)
-            do {
-                try await ServerFixture.$current.withValue(cluster.nodes[0]) { try await function() }
-            } catch {
-                await cluster.shutdown()
-                throw error
+        try await ServerScope.run(backend: backend, settings: settings) { server, compose in
+            try await ServerFixture.$current.withValue(server) {
+                try await ComposeFixture.$current.withValue(compose) { try await function() }
             }
-            await cluster.shutdown()
-        case .compose:
-            await ComposeCapacity.shared.acquire()
-            do {
-                let cluster = try await ComposeCluster.start(settings: settings)
-                do {
-                    try await ServerFixture.$current.withValue(cluster.node) {
-                        try await ComposeFixture.$current.withValue(cluster) { try await function() }
-                    }
-                } catch {
-                    await cluster.shutdown()
-                    throw error
-                }
-                await cluster.shutdown()
-            } catch {
-                await ComposeCapacity.shared.release()
-                throw error
-            }
-            await ComposeCapacity.shared.release()
         }
     }
 }

@@ -1,4 +1,5 @@
 import InDoubt
+import InDoubtTesting
 import Synchronization
 import Testing
 

@@ -1,33 +1,45 @@
 import Foundation
 import InDoubt
-import InDoubtTesting
 import Testing
 
-/// Runs an experiment against a node with its history in a temporary folder, and reads the
-/// table and the history back independently of the checker.
-struct ClaimRun {
-    let outcome: Experiment.Outcome
+/// The claim runner: runs an experiment against a server with its history in a temporary
+/// folder, then reads the table back over a fresh connection and the history back from the
+/// file, independently of the checker, so a claim can compare the two. In Swift Testing the
+/// report files (results.json, summary.txt, timeline.html, history.jsonl) are attached to
+/// the test; in XCTest pass `keepReport` and put ``reportDescription`` in the messages.
+///
+/// ```swift
+/// @Test(.postgresServer())
+/// func lostAcknowledgementsAreFound() async throws {
+///     let run = try await ClaimRun.run(on: try ServerFixture.require(), writes: 150, faults: [
+///         FaultSchedule(.dropCommitAck, start: .afterAcknowledged(40, alignedToCommit: true), duration: .seconds(1)),
+///     ])
+///     #expect(Set(run.result.unacknowledgedFound) == run.unacknowledgedInTable)
+/// }
+/// ```
+public struct ClaimRun: Sendable {
+    public let outcome: Experiment.Outcome
     /// Every element in `set_app`, read over a fresh connection after the run.
-    let tableElements: [Int]
+    public let tableElements: [Int]
     /// Elements the history records as acknowledged (`:ok`), read from history.jsonl.
-    let acknowledgedInHistory: Set<Int>
+    public let acknowledgedInHistory: Set<Int>
     /// Every completion of a write, by element, read from history.jsonl.
-    let completions: [Int: [HistoryOperation.Kind]]
+    public let completions: [Int: [HistoryOperation.Kind]]
     /// Every operation of history.jsonl, in order.
-    let history: [HistoryOperation]
+    public let history: [HistoryOperation]
     /// The node the run wrote to (for further independent reads).
-    let node: any ExperimentTarget
+    public let node: any ExperimentTarget
 
     /// The run's report folder (history.jsonl, results.json, summary.txt, timeline.html),
     /// when the caller asked to keep it.
-    let reportFolder: URL?
+    public let reportFolder: URL?
 
-    var result: SetCheckResult { outcome.result }
+    public var result: SetCheckResult { outcome.result }
 
     /// Runs the experiment. The report files are attached to the Swift Testing test; with
     /// `keepReport` (for XCTest, which has no attachments) the folder is kept and its path
     /// returned, for the failure messages; ``discardReport()`` removes it.
-    static func run(
+    public static func run(
         on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
         faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy(), keepReport: Bool = false,
         fence: Bool = true, client: ClientProfile = .application, retryBudget: Duration = .seconds(30)
@@ -59,10 +71,10 @@ struct ClaimRun {
     }
 
     /// The table's elements that the history never acknowledged, computed without the checker.
-    var unacknowledgedInTable: Set<Int> { Set(tableElements).subtracting(acknowledgedInHistory) }
+    public var unacknowledgedInTable: Set<Int> { Set(tableElements).subtracting(acknowledgedInHistory) }
 
     /// The last completion (`.ok`, `.fail`, `.info`) of each element's write, from history.jsonl.
-    var lastCompletion: [Int: HistoryOperation] {
+    public var lastCompletion: [Int: HistoryOperation] {
         var last: [Int: HistoryOperation] = [:]
         for operation in history where operation.f == .add && operation.type != .invoke {
             if let element = operation.value { last[element] = operation }
@@ -71,7 +83,7 @@ struct ClaimRun {
     }
 
     /// The `.resolve` operations of history.jsonl, by element (the last one wins, as in the checker).
-    var resolveOperations: [Int: HistoryOperation] {
+    public var resolveOperations: [Int: HistoryOperation] {
         var resolutions: [Int: HistoryOperation] = [:]
         for operation in history where operation.f == .resolve {
             if let element = operation.value { resolutions[element] = operation }
@@ -80,7 +92,7 @@ struct ClaimRun {
     }
 
     /// Runs `sql` over a fresh connection to the node, after the run.
-    func query(_ sql: String) async throws -> [PostgresRow] {
+    public func query(_ sql: String) async throws -> [PostgresRow] {
         let connection = try await PostgresConnection.connect(
             node.connectionOptions(applicationName: "claim-query"), deadline: .after(.seconds(10)))
         defer { connection.close() }
@@ -90,7 +102,7 @@ struct ClaimRun {
     /// Prints the summary and attaches the report files to the running Swift Testing test,
     /// so a CI user can see what happened (`swift test --attachments-path DIR` keeps them;
     /// ci/test.sh passes runs/attachments).
-    func attachReport(from folder: URL) {
+    private func attachReport(from folder: URL) {
         print(outcome.summary.text)
         guard Test.current != nil else { return }
         for name in ["results.json", "summary.txt", "timeline.html", "history.jsonl"] {
@@ -101,12 +113,12 @@ struct ClaimRun {
     }
 
     /// Where the report is, for an XCTest failure message.
-    var reportDescription: String {
+    public var reportDescription: String {
         reportFolder.map { "report: \($0.path) (timeline.html, history.jsonl, results.json)" } ?? ""
     }
 
     /// Removes a kept report folder (after a passing test).
-    func discardReport() {
+    public func discardReport() {
         if let reportFolder { try? FileManager.default.removeItem(at: reportFolder) }
     }
 }
