@@ -52,7 +52,7 @@ public struct ClaimRun: Sendable {
         configuration.outputFolder = folder
         let outcome = try await Experiment(configuration: configuration, target: node).run()
 
-        let history = try HistoryReader.read(folder.appendingPathComponent("history.jsonl"))
+        let history = try HistoryReader.read(RunFolder(folder).history)
         var completions: [Int: [HistoryOperation.Kind]] = [:]
         for operation in history.operations where operation.f == .add && operation.type != .invoke {
             if let element = operation.value { completions[element, default: []].append(operation.type) }
@@ -105,7 +105,7 @@ public struct ClaimRun: Sendable {
     private func attachReport(from folder: URL) {
         print(outcome.summary.text)
         guard Test.current != nil else { return }
-        for name in ["results.json", "summary.txt", "timeline.html", "history.jsonl"] {
+        for name in RunFolder.reportFileNames {
             if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) {
                 Attachment.record(Array(data), named: name)
             }

@@ -23,13 +23,13 @@ struct ResolveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = URL(fileURLWithPath: runFolder, isDirectory: true)
-        let log = folder.appendingPathComponent(LedgerStrategy.intentLogFileName)
+        let log = folder.appendingPathComponent(RunFolder.intentLogFileName)
         guard FileManager.default.fileExists(atPath: log.path) else {
             throw CLIError("\(log.path) does not exist: resolve needs the run folder of `indoubt run --strategy ledger`")
         }
         let node: ServedNode
         do {
-            node = try ServedNode.read(from: server.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent(RunServer.servedFileName))
+            node = try ServedNode.read(from: server.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent(RunFolder.serverDescriptionFileName))
         } catch {
             throw CLIError("\(error) (pass --server FILE)")
         }
@@ -46,7 +46,7 @@ struct ResolveCommand: AsyncParsableCommand {
         for verdict in report.verdicts {
             print("\(verdict.element) \(verdict.resolution.rawValue): \(verdict.evidence)")
         }
-        let target = folder.appendingPathComponent("resolution.json")
+        let target = RunFolder(folder).resolution
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {

@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try RunResults(result: SetChecker().result(), run: info, complete: false)
-                .write(to: folder.appendingPathComponent(RunCheck.resultsFileName))
+                .write(to: RunFolder(folder).results)
             // A served node's description goes in at once: a killed run leaves it for `indoubt resolve`.
             if server != nil { cluster.copyServerLogs(to: folder) }
         } catch {
@@ -229,7 +229,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Keeps each node's server log in the run folder as `server-NODE.log`.
     static func copyServerLogs(of cluster: NamespaceCluster, to folder: URL) {
         for node in cluster.nodes {
-            let target = folder.appendingPathComponent("server-\(node.name).log")
+            let target = RunFolder(folder).serverLog(node: node.name)
             try? FileManager.default.removeItem(at: target)
             try? FileManager.default.copyItem(at: node.logFile, to: target)
         }

@@ -27,9 +27,6 @@ struct RunServer: Sendable {
     /// SIGINT handler can call it).
     func copyServerLogs(to folder: URL) { copyLogs(folder) }
 
-    /// The served node's description, copied into a run folder (for `indoubt resolve`).
-    static let servedFileName = "server.json"
-
     /// A node that `indoubt serve` keeps: nothing to start or stop here (the faults the
     /// run applies are healed by the run, or by `indoubt heal` after a kill).
     static func served(_ file: String, backend: String, pg: String?, pgImage: String?) throws -> RunServer {
@@ -46,7 +43,7 @@ struct RunServer: Sendable {
             target: node,
             description: "PostgreSQL \(node.postgresVersion) on \(node.address):\(node.port) (namespace \(node.namespace), kept by indoubt serve, pid \(node.ownerPID))",
             postgresVersion: node.postgresVersion, stop: {},
-            copyLogs: { folder in try? node.write(to: folder.appendingPathComponent(servedFileName)) })
+            copyLogs: { folder in try? node.write(to: RunFolder(folder).serverDescription) })
     }
 
     /// Checks the backend options, turning mistakes into exit code 2 with the fix.
@@ -94,7 +91,7 @@ struct RunServer: Sendable {
                 postgresVersion: cluster.serverVersion,
                 stop: { await cluster.shutdown() },
                 copyLogs: { folder in
-                    let target = folder.appendingPathComponent("server-\(ComposeProject.postgresService).log")
+                    let target = RunFolder(folder).serverLog(node: ComposeProject.postgresService)
                     try? cluster.serverLog().write(to: target, atomically: true, encoding: .utf8)
                 })
         }

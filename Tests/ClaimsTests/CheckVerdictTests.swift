@@ -32,7 +32,7 @@ struct CheckVerdictTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-verdict-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let recorder = try HistoryRecorder(file: folder.appendingPathComponent(HistoryRecorder.defaultFileName))
+        let recorder = try HistoryRecorder(file: folder.appendingPathComponent(RunFolder.historyFileName))
         for element in 1...3 {
             recorder.append(process: .client(0), type: .invoke, f: .add, value: element)
             let type = element == 2 ? row.element2 : .ok
@@ -49,12 +49,12 @@ struct CheckVerdictTests {
         let result = try await CLIHarness.run(["check", folder.path])
         #expect(result.status == row.status, "exit code \(result.status); stdout: \(result.stdout); stderr: \(result.stderr)")
         #expect(result.stdout.contains("\n\(row.verdict)\n"), "stdout: \(result.stdout)")
-        let results = try RunResults.read(from: folder.appendingPathComponent(RunCheck.resultsFileName))
+        let results = try RunResults.read(from: folder.appendingPathComponent(RunFolder.resultsFileName))
         #expect(results.invariantsHold == (row.status == 0))
         #expect(results.misresolved == (row.resolution == .aborted ? 1 : 0))
         #expect(results.failedButPresent == (row.element2 == .fail ? 1 : 0))
         #expect(results.lost == 0)
-        let summary = try String(contentsOf: folder.appendingPathComponent(RunCheck.summaryFileName), encoding: .utf8)
+        let summary = try String(contentsOf: folder.appendingPathComponent(RunFolder.summaryFileName), encoding: .utf8)
         #expect(summary.hasSuffix("\(row.verdict)\n"))
     }
 }

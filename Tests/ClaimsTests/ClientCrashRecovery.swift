@@ -47,7 +47,7 @@ struct ClientCrash {
         try child.run()
         defer { if child.isRunning { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() } }
 
-        let history = runFolder.appendingPathComponent(HistoryRecorder.defaultFileName)
+        let history = runFolder.appendingPathComponent(RunFolder.historyFileName)
         let deadline = Deadline.after(.seconds(30))
         while !faultInForce(history) {
             guard !deadline.hasPassed, child.isRunning else {
@@ -70,7 +70,7 @@ struct ClientCrash {
         let reader = try await PostgresConnection.connect(node.connectionOptions(applicationName: "claim-reader"), deadline: .after(.seconds(10)))
         defer { reader.close() }
         let rows = try await reader.query("SELECT element FROM set_app", deadline: .after(.seconds(10))).rows
-        let records = try IntentLog.read(runFolder.appendingPathComponent(LedgerStrategy.intentLogFileName))
+        let records = try IntentLog.read(runFolder.appendingPathComponent(RunFolder.intentLogFileName))
         let finished = Set(records.filter { $0.kind == .outcome }.map(\.txn))
         return Outcome(
             report: report, resolve: resolve,

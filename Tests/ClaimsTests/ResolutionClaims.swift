@@ -71,7 +71,7 @@ struct ResolutionClaims {
         let node = try ServerFixture.require()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-ledger-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent(LedgerStrategy.intentLogFileName)
+        let log = folder.appendingPathComponent(RunFolder.intentLogFileName)
         let run = try await ClaimRun.run(
             on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: LedgerStrategy(intentLog: log))
         expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "indoubt_ledger")

@@ -52,7 +52,7 @@ struct HistoryRecorderTests {
     func fileLines() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let file = folder.file(HistoryRecorder.defaultFileName)
+        let file = folder.file(RunFolder.historyFileName)
         let recorder = try HistoryRecorder(file: file)
         let invoke = recorder.append(process: .client(3), type: .invoke, f: .add, value: 7)
         recorder.append(process: .client(3), type: .info, f: .add, value: 7, error: "timeout")

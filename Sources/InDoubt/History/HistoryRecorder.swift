@@ -27,7 +27,6 @@ import Synchronization
 /// ```
 public final class HistoryRecorder: Sendable {
     /// The customary name of the history file inside a run folder.
-    public static let defaultFileName = "history.jsonl"
 
     /// The history file, or `nil` for an in-memory recorder.
     public let file: URL?

@@ -40,11 +40,6 @@ public enum RunCheck {
         public var invariantsHold: Bool { result.invariantsHold }
     }
 
-    /// The name of the results file inside a run folder.
-    public static let resultsFileName = "results.json"
-    /// The name of the summary file inside a run folder.
-    public static let summaryFileName = "summary.txt"
-
     /// Finds the history to check: `path` is a run folder (its `history.jsonl`) or a
     /// history file. Returns the history file and the folder results go to.
     ///
@@ -55,7 +50,7 @@ public enum RunCheck {
             throw RunCheckError.notFound(path)
         }
         if isFolder.boolValue {
-            let file = path.appendingPathComponent(HistoryRecorder.defaultFileName)
+            let file = path.appendingPathComponent(RunFolder.historyFileName)
             guard FileManager.default.fileExists(atPath: file.path) else {
                 throw RunCheckError.noHistory(folder: path)
             }
@@ -96,7 +91,7 @@ public enum RunCheck {
             notes.append("the history holds no final read: the run stopped before it; survivors, lost and "
                 + "found writes are unknown")
         }
-        let resultsFile = folder.appendingPathComponent(resultsFileName)
+        let resultsFile = RunFolder(folder).results
         let (info, source, previouslyComplete) = runInfo(resultsFile: resultsFile, timeline: timeline, notes: &notes)
         let complete = !scan.truncated && result.hasFinalRead && previouslyComplete
         let results = RunResults(result: result, run: info, complete: complete)
@@ -105,17 +100,8 @@ public enum RunCheck {
         var written: [URL] = []
         if write {
             do {
-                try results.write(to: resultsFile)
-                written.append(resultsFile)
-                let summaryFile = folder.appendingPathComponent(summaryFileName)
-                do {
-                    try Data(summary.text.utf8).write(to: summaryFile, options: .atomic)
-                } catch {
-                    throw ReportError.cannotWrite(file: summaryFile, reason: "\(error)")
-                }
-                written.append(summaryFile)
-                written.append(try TimelineReport.write(
-                    timeline: timeline, result: result, results: results, to: folder, options: options))
+                written = try RunFolder(folder).store(
+                    results: results, summary: summary, timeline: timeline, result: result, options: options)
             } catch let error as ReportError {
                 throw RunCheckError.cannotWrite(error)
             }
@@ -138,7 +124,7 @@ public enum RunCheck {
                     postgresVersion: previous.postgresVersion, backend: previous.backend, fault: previous.fault,
                     strategy: previous.strategy, clients: previous.clients, durationSeconds: previous.durationS,
                     client: previous.client, fenced: previous.fenced)
-                return (info, resultsFileName, previous.complete)
+                return (info, RunFolder.resultsFileName, previous.complete)
             } catch {
                 notes.append("\(error) Using what the history says instead; \(resultsFile.path) will be replaced.")
             }

@@ -16,9 +16,9 @@ public enum RunCheckError: Error, Sendable, Equatable, CustomStringConvertible, 
         switch self {
         case .notFound(let path):
             return "nothing at \(path.path): pass a run folder that `indoubt run --out FOLDER` wrote, "
-                + "or the path of its \(HistoryRecorder.defaultFileName)."
+                + "or the path of its \(RunFolder.historyFileName)."
         case .noHistory(let folder):
-            return "no \(HistoryRecorder.defaultFileName) in \(folder.path): pass a run folder that "
+            return "no \(RunFolder.historyFileName) in \(folder.path): pass a run folder that "
                 + "`indoubt run --out FOLDER` wrote, or the path of a history file itself."
         case .unreadableHistory(let error):
             return error.description

@@ -78,12 +78,15 @@ public struct Experiment: Sendable {
 
         let checker = Mutex(SetChecker())
         let observer = self.observer
-        let historyFile = configuration.outputFolder?.appendingPathComponent(HistoryRecorder.defaultFileName)
+        let historyFile = configuration.outputFolder?.appendingPathComponent(RunFolder.historyFileName)
         if let folder = configuration.outputFolder {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
+        // One stream, two analyses: the checker's verdict and the timeline.
+        let timeline = Mutex(TimelineCollector())
         let history = try HistoryRecorder(file: historyFile) { operation in
             checker.withLock { $0.consume(operation) }
+            timeline.withLock { $0.consume(operation) }
             observer?(operation)
         }
         defer { history.close() }
@@ -118,11 +121,8 @@ public struct Experiment: Sendable {
         let results = RunResults(result: result, run: info, complete: true)
         let summary = Summary(result, complete: true, fenced: configuration.fence)
         if let folder = configuration.outputFolder {
-            try results.write(to: folder.appendingPathComponent("results.json"))
-            try summary.text.write(to: folder.appendingPathComponent("summary.txt"), atomically: true, encoding: .utf8)
-            if let historyFile {
-                try TimelineReport.write(historyFile: historyFile, result: result, results: results, to: folder)
-            }
+            try RunFolder(folder).store(
+                results: results, summary: summary, timeline: timeline.withLock { $0.timeline() }, result: result)
         }
         return Outcome(
             result: result, results: results, summary: summary, historyFile: historyFile,

@@ -7,12 +7,10 @@ import Foundation
 /// At the end of a run, stream the history file (constant memory besides one small record
 /// per write):
 /// ```swift
-/// try TimelineReport.write(historyFile: folder.appendingPathComponent("history.jsonl"),
+/// try TimelineReport.write(historyFile: RunFolder(folder).history,
 ///                          result: outcome.result, results: outcome.results, to: folder)
 /// ```
 public enum TimelineReport {
-    /// The file name inside a run folder.
-    public static let fileName = "timeline.html"
 
     /// The page for a timeline, as HTML text.
     public static func html(
@@ -39,7 +37,7 @@ public enum TimelineReport {
         timeline: Timeline, result: SetCheckResult, results: RunResults, to folder: URL,
         options: TimelineOptions = TimelineOptions()
     ) throws -> URL {
-        let file = folder.appendingPathComponent(fileName)
+        let file = RunFolder(folder).timeline
         let page = html(timeline: timeline, result: result, results: results, options: options)
         do {
             try Data(page.utf8).write(to: file, options: .atomic)

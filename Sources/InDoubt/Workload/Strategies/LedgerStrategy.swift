@@ -20,8 +20,6 @@ public struct LedgerStrategy: CommitStrategy {
         self.intentLog = IntentLog(url: intentLog)
     }
 
-    /// The intent log's customary name in a run folder.
-    public static let intentLogFileName = "intents.jsonl"
 
     public var name: String { "ledger" }
 

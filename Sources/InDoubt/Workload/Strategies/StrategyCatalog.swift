@@ -25,7 +25,7 @@ public enum StrategyCatalog {
         Entry(name: "idempotent", summary: "unique request key, INSERT ... ON CONFLICT DO NOTHING, retried until acknowledged (claim 5)",
               make: { _ in IdempotentRetryStrategy() }),
         Entry(name: "ledger", summary: "client transaction id in a ledger table and a flushed intent log, resolved after fencing (claim 6)",
-              make: { folder in LedgerStrategy(intentLog: folder.appendingPathComponent(LedgerStrategy.intentLogFileName)) }),
+              make: { folder in LedgerStrategy(intentLog: folder.appendingPathComponent(RunFolder.intentLogFileName)) }),
         Entry(name: "txid", summary: "server transaction id recorded in the transaction, resolved with pg_xact_status after fencing (claim 7)",
               make: { _ in TransactionStatusStrategy() }),
         Entry(name: "2pc", summary: "PREPARE TRANSACTION / COMMIT PREPARED; prepared leftovers committed after fencing (claim 8)",
