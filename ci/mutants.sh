@@ -57,7 +57,15 @@ rm -rf "$src/Sources" "$src/Tests"
 cp -a Package.swift Sources Tests "$src/"
 
 build_copy() { swift build --build-tests --package-path "$src" --scratch-path "$build" >"$scratch/build.log" 2>&1; }
-run_tests() { swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$1" >"$scratch/test.log" 2>&1; }
+# A mutant fails its tests on purpose, and a failing XCTest claim keeps its report folder in
+# the temporary folder: the test runs get one of their own, emptied after each.
+run_tests() {
+  rm -rf "$scratch/tmp"; mkdir -p "$scratch/tmp"
+  local status=0
+  TMPDIR="$scratch/tmp" swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$1" >"$scratch/test.log" 2>&1 || status=$?
+  rm -rf "$scratch/tmp"
+  return "$status"
+}
 failed_tests() { grep -E '^✘ Test "|error: -\[' "$scratch/test.log" | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: -\[[^ ]* ([^]]*)\].*/\1/' | sort -u | head -3 | paste -sd ';' -; }
 
 selected=("$@")
