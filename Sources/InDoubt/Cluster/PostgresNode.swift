@@ -80,7 +80,10 @@ public final class PostgresNode: Sendable {
     /// The prefix that runs a command inside the node's network namespace: `nsenter --net`,
     /// which (unlike `ip netns exec`) creates no mount namespace, so a long-lived server
     /// never pins copies of other clusters' overlay mounts.
-    public var enterNamespace: [String] {
+    public var enterNamespace: [String] { Self.enterNamespace(namespace) }
+
+    /// The same prefix for a namespace by name (a node another process keeps).
+    public static func enterNamespace(_ namespace: String) -> [String] {
         ["nsenter", "--net=/run/netns/\(namespace)", "--"]
     }
 

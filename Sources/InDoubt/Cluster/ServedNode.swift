@@ -55,13 +55,9 @@ public struct ServedNode: ExperimentTarget, Sendable, Hashable, Codable {
         ConnectionOptions(host: address, port: port, applicationName: applicationName)
     }
 
-    public func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket] {
-        table.pendingSends(toPort: port, address: address, fromLocalPorts: clientPorts)
-    }
-
     @discardableResult
     public func runInNetwork(_ invocation: Command.Invocation) async throws -> Command.Output {
-        try await Command.run(["nsenter", "--net=/run/netns/\(namespace)", "--"] + invocation.arguments, input: invocation.input)
+        try await Command.run(PostgresNode.enterNamespace(namespace) + invocation.arguments, input: invocation.input)
     }
 
     /// Removes every fault rule and the slow link in the node's namespace: what a run that

@@ -82,11 +82,11 @@ public struct Experiment: Sendable {
         if let folder = configuration.outputFolder {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        // One stream, two analyses: the checker's verdict and the timeline.
-        let timeline = Mutex(TimelineCollector())
+        // One stream, two analyses: the checker's verdict and, for a run folder, the timeline.
+        let timeline = Mutex<TimelineCollector?>(configuration.outputFolder == nil ? nil : TimelineCollector())
         let history = try HistoryRecorder(file: historyFile) { operation in
             checker.withLock { $0.consume(operation) }
-            timeline.withLock { $0.consume(operation) }
+            timeline.withLock { $0?.consume(operation) }
             observer?(operation)
         }
         defer { history.close() }
@@ -122,7 +122,7 @@ public struct Experiment: Sendable {
         let summary = Summary(result, complete: true, fenced: configuration.fence)
         if let folder = configuration.outputFolder {
             try RunFolder(folder).store(
-                results: results, summary: summary, timeline: timeline.withLock { $0.timeline() }, result: result)
+                results: results, summary: summary, timeline: timeline.withLock { ($0 ?? TimelineCollector()).timeline() }, result: result)
         }
         return Outcome(
             result: result, results: results, summary: summary, historyFile: historyFile,

@@ -11,3 +11,12 @@ public protocol ExperimentTarget: FaultTarget {
     /// count: they may retransmit for minutes.)
     func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket]
 }
+
+extension ExperimentTarget {
+    /// The clients' sockets to the address and port they connect to: right for a target
+    /// the clients reach directly (no proxy in between).
+    public func pendingSends(in table: SocketTable, clientPorts: Set<Int>) -> [SocketTable.Socket] {
+        let options = connectionOptions(applicationName: "")
+        return table.pendingSends(toPort: options.port, address: options.host, fromLocalPorts: clientPorts)
+    }
+}
