@@ -23,11 +23,7 @@ open class ClusterTestCase: XCTestCase {
 
     open override func setUp() async throws {
         try await super.setUp()
-        switch FaultEnvironment.decision() {
-        case .run: break
-        case .skip(let reason): throw XCTSkip(reason)
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try FaultEnvironment.decision().enforce()
         runningCluster = try await NamespaceCluster.start(
             nodes: nodeCount, installation: try FaultEnvironment.installation(), settings: serverSettings)
     }

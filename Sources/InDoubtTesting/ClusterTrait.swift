@@ -26,11 +26,7 @@ public struct NamespaceClusterTrait: TestTrait, SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        switch FaultEnvironment.decision() {
-        case .run: break
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try FaultEnvironment.decision().enforce()
         let cluster = try await NamespaceCluster.start(
             nodes: nodes, installation: try FaultEnvironment.installation(), settings: settings)
         do {

@@ -15,13 +15,10 @@ public enum FaultEnvironment {
     /// The PostgreSQL the tests use: `INDOUBT_PG` (a major version or a bin folder), else
     /// the newest installed.
     public static func installation() throws -> PostgresInstallation {
-        if let selector = ProcessInfo.processInfo.environment["INDOUBT_PG"], !selector.isEmpty {
-            return try PostgresInstallation.resolve(selector)
-        }
-        return try PostgresInstallation.newest()
+        try NamespaceBackend(request: .fromEnvironment(ProcessInfo.processInfo.environment)).installation
     }
 
-    /// Why fault tests cannot run here; empty when they can.
+    /// Why namespace clusters (and their faults) cannot run here; empty when they can.
     public static func problems() -> [String] {
         var problems = Prerequisites.problems().map(\.description)
         if problems.isEmpty {
@@ -40,15 +37,33 @@ public enum FaultEnvironment {
         case fail(String)
     }
 
-    /// The decision for this machine and environment.
+    /// The decision for namespace clusters on this machine and environment.
     public static func decision() -> Decision {
         decide(problems: problems(), required: isRequired)
     }
 
+    /// The decision for tests on `backend`. Under `INDOUBT_REQUIRE_FAULTS=1` a missing
+    /// prerequisite fails the default backend's tests, and another backend's only when
+    /// `INDOUBT_BACKEND` selects it: CI requires Docker only where it promised it.
+    public static func decision(
+        for backend: any ServerBackend.Type, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async -> Decision {
+        var problems: [String]
+        do {
+            problems = try await backend.init(request: .fromEnvironment(environment)).problems()
+        } catch {
+            problems = [String(describing: error)]
+        }
+        let selected = (try? ServerBackendCatalog.selected(environment: environment)).map { $0.name }
+        let promised = backend.name == selected || backend.name == ServerBackendCatalog.defaultBackend.name
+        let required = environment["INDOUBT_REQUIRE_FAULTS"] == "1"
+        return decide(problems: problems, required: required && promised, backend: backend.name)
+    }
+
     /// The decision for given problems (pure, for unit tests).
-    public static func decide(problems: [String], required: Bool) -> Decision {
+    public static func decide(problems: [String], required: Bool, backend: String = NamespaceBackend.name) -> Decision {
         guard !problems.isEmpty else { return .run }
-        let reason = "fault tests cannot run here: " + problems.joined(separator: "; ")
+        let reason = "fault tests on the \(backend) backend cannot run here: " + problems.joined(separator: "; ")
         return required ? .fail(reason + " (INDOUBT_REQUIRE_FAULTS=1 makes this a failure)") : .skip(reason)
     }
 }

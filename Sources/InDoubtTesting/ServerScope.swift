@@ -1,6 +1,5 @@
+import Foundation
 import InDoubt
-import Testing
-import XCTest
 
 /// Runs `body` with a running PostgreSQL on the backend `INDOUBT_BACKEND` selects (a
 /// namespace node by default, a compose project with `INDOUBT_BACKEND=compose`), and removes
@@ -18,57 +17,25 @@ import XCTest
 public func withServer<T: Sendable>(
     settings: [String: String] = [:], _ body: (any ExperimentTarget) async throws -> T
 ) async throws -> T {
-    let backend = try ServerBackend.selected()
-    switch await FaultEnvironment.decision(for: backend) {
-    case .run: break
-    case .skip(let reason):
-        if Test.current != nil { try Test.cancel(Comment(rawValue: reason)) }
-        throw XCTSkip(reason)
-    case .fail(let reason): throw MissingPrerequisite(description: reason)
-    }
-    return try await ServerScope.run(backend: backend, settings: settings) { server, _ in try await body(server) }
+    try await ServerScope.start(settings: settings).use { try await body($0.target) }
 }
 
-/// Starts and removes the server of every fixture: ``withServer(settings:_:)``, the
-/// ``PostgresServerTrait`` and the ``ServerTestCase`` use it.
+/// Starts the server of every fixture (``withServer(settings:_:)``, the
+/// ``PostgresServerTrait`` and the ``ServerTestCase``) on the backend `INDOUBT_BACKEND`
+/// selects from ``ServerBackendCatalog``: a new backend needs no change here.
 enum ServerScope {
-    /// A running server on `backend` for `body` (with its compose project, on compose).
-    static func run<T: Sendable>(
-        backend: ServerBackend, settings: [String: String],
-        _ body: (any ExperimentTarget, ComposeCluster?) async throws -> T
-    ) async throws -> T {
-        let (server, compose, stop) = try await start(backend: backend, settings: settings)
+    /// Starts a server on the selected backend, after enforcing the fixtures' rule for
+    /// missing prerequisites (``FaultEnvironment/decision(for:environment:)``).
+    static func start(
+        settings: [String: String], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> RunningServer {
+        let type: any ServerBackend.Type
         do {
-            let value = try await body(server, compose)
-            await stop()
-            return value
+            type = try ServerBackendCatalog.selected(environment: environment)
         } catch {
-            await stop()
-            throw error
+            throw MissingPrerequisite(description: String(describing: error))
         }
-    }
-
-    /// Starts a server on `backend`; returns it and how to remove it. Compose projects are
-    /// limited to ``ComposeCapacity`` at once: more than two on two cores fail the claims.
-    static func start(backend: ServerBackend, settings: [String: String]) async throws
-        -> (any ExperimentTarget, ComposeCluster?, @Sendable () async -> Void) {
-        switch backend {
-        case .netns:
-            let cluster = try await NamespaceCluster.start(
-                nodes: 1, installation: try FaultEnvironment.installation(), settings: settings)
-            return (cluster.nodes[0], nil, { await cluster.shutdown() })
-        case .compose:
-            await ComposeCapacity.shared.acquire()
-            do {
-                let cluster = try await ComposeCluster.start(settings: settings)
-                return (cluster.node, cluster, {
-                    await cluster.shutdown()
-                    await ComposeCapacity.shared.release()
-                })
-            } catch {
-                await ComposeCapacity.shared.release()
-                throw error
-            }
-        }
+        try await FaultEnvironment.decision(for: type, environment: environment).enforce()
+        return try await type.init(request: .fromEnvironment(environment)).start(settings: settings)
     }
 }

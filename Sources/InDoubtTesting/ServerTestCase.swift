@@ -10,33 +10,23 @@ open class ServerTestCase: XCTestCase {
     /// Extra server settings.
     open var serverSettings: [String: String] { [:] }
 
-    private var server: (any ExperimentTarget)?
-    private var stop: (@Sendable () async -> Void)?
+    private var server: RunningServer?
 
     /// The running server, or an error if `setUp` did not start one.
     public var target: any ExperimentTarget {
         get throws {
             guard let server else { throw MissingPrerequisite(description: "setUp did not start a server") }
-            return server
+            return server.target
         }
     }
 
     open override func setUp() async throws {
         try await super.setUp()
-        let backend = try ServerBackend.selected()
-        switch await FaultEnvironment.decision(for: backend) {
-        case .run: break
-        case .skip(let reason): throw XCTSkip(reason)
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
-        let (server, _, stop) = try await ServerScope.start(backend: backend, settings: serverSettings)
-        self.server = server
-        self.stop = stop
+        server = try await ServerScope.start(settings: serverSettings)
     }
 
     open override func tearDown() async throws {
-        await stop?()
-        stop = nil
+        await server?.shutdown()
         server = nil
         try await super.tearDown()
     }

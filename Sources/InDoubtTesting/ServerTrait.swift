@@ -26,16 +26,8 @@ public struct PostgresServerTrait: TestTrait, SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        let backend = try ServerBackend.selected()
-        switch await FaultEnvironment.decision(for: backend) {
-        case .run: break
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
-        try await ServerScope.run(backend: backend, settings: settings) { server, compose in
-            try await ServerFixture.$current.withValue(server) {
-                try await ComposeFixture.$current.withValue(compose) { try await function() }
-            }
+        try await ServerScope.start(settings: settings).use { server in
+            try await ServerFixture.$current.withValue(server.target) { try await function() }
         }
     }
 }
@@ -74,11 +66,7 @@ public struct ComposeClusterTrait: TestTrait, SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        switch await FaultEnvironment.decision(for: .compose) {
-        case .run: break
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try await FaultEnvironment.decision(for: ComposeBackend.self).enforce()
         let cluster = try await ComposeCluster.start(settings: settings)
         do {
             try await ComposeFixture.$current.withValue(cluster) { try await function() }
@@ -97,8 +85,7 @@ extension Trait where Self == ComposeClusterTrait {
     }
 }
 
-/// Access to the compose project a ``ComposeClusterTrait`` (or a ``PostgresServerTrait``
-/// on the compose backend) provides.
+/// Access to the compose project a ``ComposeClusterTrait`` provides.
 public enum ComposeFixture {
     /// The project of the enclosing trait's scope.
     @TaskLocal public static var current: ComposeCluster?

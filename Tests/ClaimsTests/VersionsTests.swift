@@ -87,10 +87,6 @@ struct VersionsTests {
     }
 
     private func requireHarness() throws {
-        switch FaultEnvironment.decision() {
-        case .run: return
-        case .skip(let reason): try Test.cancel(Comment(rawValue: reason))
-        case .fail(let reason): throw MissingPrerequisite(description: reason)
-        }
+        try FaultEnvironment.decision().enforce()
     }
 }

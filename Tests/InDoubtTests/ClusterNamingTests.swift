@@ -54,7 +54,7 @@ struct ClusterNamingTests {
     @Test("Missing prerequisites skip, or fail when INDOUBT_REQUIRE_FAULTS=1")
     func decision() {
         #expect(FaultEnvironment.decide(problems: [], required: true) == .run)
-        #expect(FaultEnvironment.decide(problems: ["not root"], required: false) == .skip("fault tests cannot run here: not root"))
+        #expect(FaultEnvironment.decide(problems: ["not root"], required: false) == .skip("fault tests on the netns backend cannot run here: not root"))
         guard case .fail(let reason) = FaultEnvironment.decide(problems: ["no iptables"], required: true) else {
             Issue.record("a required run must fail, not skip")
             return

@@ -220,12 +220,47 @@ struct ComposeReaperTests {
 struct ServerBackendTests {
     @Test("INDOUBT_BACKEND picks the backend; netns by default; a typo is an error that lists the choices")
     func selection() throws {
-        #expect(try ServerBackend.selected(environment: [:]) == .netns)
-        #expect(try ServerBackend.selected(environment: ["INDOUBT_BACKEND": ""]) == .netns)
-        #expect(try ServerBackend.selected(environment: ["INDOUBT_BACKEND": "compose"]) == .compose)
-        #expect(try ServerBackend.selected(environment: ["INDOUBT_BACKEND": "Compose"]) == .compose)
-        #expect(try ServerBackend.selected(environment: ["INDOUBT_BACKEND": "netns"]) == .netns)
-        let error = #expect(throws: MissingPrerequisite.self) { try ServerBackend.selected(environment: ["INDOUBT_BACKEND": "docker"]) }
+        #expect(try ServerBackendCatalog.selected(environment: [:]).name == "netns")
+        #expect(try ServerBackendCatalog.selected(environment: ["INDOUBT_BACKEND": ""]).name == "netns")
+        #expect(try ServerBackendCatalog.selected(environment: ["INDOUBT_BACKEND": "compose"]).name == "compose")
+        #expect(try ServerBackendCatalog.selected(environment: ["INDOUBT_BACKEND": "Compose"]).name == "compose")
+        #expect(try ServerBackendCatalog.selected(environment: ["INDOUBT_BACKEND": "netns"]).name == "netns")
+        let error = #expect(throws: ServerRequestError.self) { try ServerBackendCatalog.selected(environment: ["INDOUBT_BACKEND": "docker"]) }
         #expect(error?.description.contains("netns, compose") == true)
+        #expect(error?.description.contains("INDOUBT_BACKEND") == true)
+    }
+
+    @Test("Each backend refuses the other's option and says what to use")
+    func requests() throws {
+        let image = #expect(throws: ServerRequestError.self) { try NamespaceBackend(request: ServerRequest(image: "postgres:16")) }
+        #expect(image?.description.contains("--pg") == true)
+        let local = #expect(throws: ServerRequestError.self) { try ComposeBackend(request: ServerRequest(postgres: "16")) }
+        #expect(local?.description.contains("--pg-image") == true)
+        let empty = #expect(throws: ServerRequestError.self) { try ComposeBackend(request: ServerRequest(image: " ")) }
+        #expect(empty?.description.contains("postgres:16") == true)
+        #expect(try ComposeBackend(request: ServerRequest(image: "postgres:17")).image == "postgres:17")
+    }
+
+    @Test("The default backend's missing prerequisites fail under INDOUBT_REQUIRE_FAULTS; another backend's only where INDOUBT_BACKEND selects it")
+    func requirement() async {
+        // PostgreSQL 9 is never installed, and no image has an empty name's default twin: both backends have a problem.
+        let missing = ["INDOUBT_PG": "9", "INDOUBT_PG_IMAGE": "indoubt/no-such-image:0"]
+        let cases: [(any ServerBackend.Type, [String: String], Bool)] = [
+            (NamespaceBackend.self, [:], false),
+            (NamespaceBackend.self, ["INDOUBT_REQUIRE_FAULTS": "1"], true),
+            (NamespaceBackend.self, ["INDOUBT_REQUIRE_FAULTS": "1", "INDOUBT_BACKEND": "compose"], true),
+            (ComposeBackend.self, ["INDOUBT_REQUIRE_FAULTS": "1"], false),
+            (ComposeBackend.self, ["INDOUBT_REQUIRE_FAULTS": "1", "INDOUBT_BACKEND": "compose"], true),
+        ]
+        for (backend, environment, fails) in cases {
+            let decision = await FaultEnvironment.decision(for: backend, environment: missing.merging(environment) { $1 })
+            switch decision {
+            case .run: Issue.record("\(backend.name) with \(environment): a missing prerequisite must not run")
+            case .skip(let reason): #expect(!fails, "\(backend.name) with \(environment) skipped: \(reason)")
+            case .fail(let reason):
+                #expect(fails, "\(backend.name) with \(environment) failed: \(reason)")
+                #expect(reason.contains("INDOUBT_REQUIRE_FAULTS=1"))
+            }
+        }
     }
 }

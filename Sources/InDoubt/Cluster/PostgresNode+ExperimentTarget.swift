@@ -1,3 +1,3 @@
 extension PostgresNode: ExperimentTarget {
-    public var backendName: String { "netns" }
+    public var backendName: String { NamespaceBackend.name }
 }

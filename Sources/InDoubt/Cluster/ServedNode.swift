@@ -49,7 +49,7 @@ public struct ServedNode: ExperimentTarget, Sendable, Hashable, Codable {
     public var targetName: String { namespace }
     public var serverPort: Int { port }
     public var serverInterface: String { interface }
-    public var backendName: String { "netns" }
+    public var backendName: String { NamespaceBackend.name }
 
     public func connectionOptions(applicationName: String) -> ConnectionOptions {
         ConnectionOptions(host: address, port: port, applicationName: applicationName)

@@ -37,7 +37,7 @@ public struct ComposeNode: ExperimentTarget, Sendable, Hashable {
     public var targetName: String { "\(project)/\(ComposeProject.postgresService)" }
     public var serverPort: Int { ComposeProject.containerPort }
     public var serverInterface: String { "eth0" }
-    public var backendName: String { "compose" }
+    public var backendName: String { ComposeBackend.name }
 
     public func connectionOptions(applicationName: String = "indoubt") -> ConnectionOptions {
         ConnectionOptions(host: address, port: hostPort, applicationName: applicationName)

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Bounds how many compose projects the fixtures run at once (`INDOUBT_COMPOSE_PARALLEL`,
-/// default 2). Swift Testing runs tests in parallel; on two cores ten PostgreSQL containers
-/// at once time out most writes, and a claim then measures the machine, not the protocol.
+/// Bounds how many compose projects one process runs at once (`INDOUBT_COMPOSE_PARALLEL`,
+/// default 2), in the CLI and the fixtures alike. Swift Testing runs tests in parallel; on
+/// two cores ten PostgreSQL containers at once time out most writes, and a claim then
+/// measures the machine, not the protocol.
 actor ComposeCapacity {
+    /// The one limit of this process.
     static let shared = ComposeCapacity(
         slots: ProcessInfo.processInfo.environment["INDOUBT_COMPOSE_PARALLEL"].flatMap(Int.init).map { max(1, $0) } ?? 2)
 
