@@ -88,45 +88,38 @@ struct ClientCrash {
 
 @Suite("A killed client recovers from its intent log alone")
 struct ClientCrashRecoveryTests {
-    @Test("Killed mid-COMMIT: the restarted resolver fences the dead client's sessions, then every verdict holds against the table read after the retransmissions",
-          .namespaceCluster())
-    func killedClientResolvesFromItsIntentLog() async throws {
-        let node = try ClusterFixture.require().nodes[0]
+    static let killedClientResolvesFromItsIntentLog = Claim(
+        "Killed mid-COMMIT: the restarted resolver fences the dead client's sessions, then every verdict holds against the table read after the retransmissions",
+        server: .namespaceNode(settings: [:])
+    ) { claim in
+        let node = try claim.require(claim.server as? PostgresNode, "the claim needs a namespace node")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let outcome = try await ClientCrash.run(on: node, in: folder)
         let report = outcome.report
         // The situation: the client died with writes in doubt, and their sessions outlived it.
-        #expect(outcome.resolve.status == 0, "indoubt resolve: \(outcome.resolve.stderr)")
-        #expect(!outcome.unfinishedIntents.isEmpty, "the client died with no write in doubt")
-        #expect(Set(report.verdicts.map(\.element)) == Set(outcome.unfinishedIntents.map(\.element)))
-        #expect(outcome.unfinishedIntents.allSatisfy { $0.session != nil }, "an intent did not record its session")
-        #expect(Set(report.sessions) == Set(outcome.unfinishedIntents.compactMap(\.session)))
-        #expect(report.fenced >= 1, "no session of the dead client was left to fence")
+        claim.expectEqual(outcome.resolve.status, 0, "indoubt resolve: \(outcome.resolve.stderr)")
+        claim.expect(!outcome.unfinishedIntents.isEmpty, "the client died with no write in doubt")
+        claim.expectEqual(Set(report.verdicts.map(\.element)), Set(outcome.unfinishedIntents.map(\.element)))
+        claim.expect(outcome.unfinishedIntents.allSatisfy { $0.session != nil }, "an intent did not record its session")
+        claim.expectEqual(Set(report.sessions), Set(outcome.unfinishedIntents.compactMap(\.session)))
+        claim.expect(report.fenced >= 1, "no session of the dead client was left to fence")
         // Every verdict final, and the table (read after any retransmission could land) agrees.
-        #expect(report.allResolved)
+        claim.expect(report.allResolved, "unresolved: \(report.verdicts.filter { $0.resolution == .unknown })")
         for verdict in report.verdicts {
-            #expect(verdict.resolution == (outcome.tableLater.contains(verdict.element) ? .committed : .aborted),
-                    "element \(verdict.element): \(verdict.resolution.rawValue) (\(verdict.evidence)), in the table: \(outcome.tableLater.contains(verdict.element))")
+            claim.expect(verdict.resolution == (outcome.tableLater.contains(verdict.element) ? .committed : .aborted),
+                         "element \(verdict.element): \(verdict.resolution.rawValue) (\(verdict.evidence)), in the table: \(outcome.tableLater.contains(verdict.element))")
         }
     }
+
+    @Test("Killed mid-COMMIT: the restarted resolver fences the dead client's sessions, then every verdict holds against the table read after the retransmissions")
+    func killedClientResolvesFromItsIntentLog() async throws { try await Self.killedClientResolvesFromItsIntentLog.verify() }
 }
 
-/// The same crash and recovery through XCTest.
-final class ClientCrashRecoveryXCTests: ClusterTestCase {
-    func testKilledClientResolvesFromItsIntentLogWithoutMisresolving() async throws {
-        let node = try cluster.nodes[0]
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try await ClientCrash.run(on: node, in: folder)
-        XCTAssertEqual(outcome.resolve.status, 0, outcome.resolve.stderr)
-        XCTAssertFalse(outcome.unfinishedIntents.isEmpty, "the client died with no write in doubt")
-        XCTAssertGreaterThanOrEqual(outcome.report.fenced, 1)
-        let misresolved = outcome.report.verdicts.filter {
-            $0.resolution != (outcome.tableLater.contains($0.element) ? .committed : .aborted)
-        }
-        XCTAssertEqual(misresolved.map(\.element), [], "verdicts the table contradicts: \(misresolved)")
+/// The same claim through XCTest.
+final class ClientCrashRecoveryXCTests: XCTestCase {
+    func testKilledClientResolvesFromItsIntentLog() async throws {
+        try await ClientCrashRecoveryTests.killedClientResolvesFromItsIntentLog.verify()
     }
 }

@@ -3,24 +3,34 @@ import Foundation
 import InDoubt
 import InDoubtTesting
 import Testing
+import XCTest
 
-@Test(.postgresServer(settings: TwoPhaseCommitStrategy.requiredSettings))
-func myCommitHandlingSurvivesALostAck() async throws {
-    let run = try await ClaimRun.run(
-        on: try ServerFixture.require(), writes: 200,
-        faults: [FaultSchedule(.dropCommitAck, start: .afterAcknowledged(50, alignedToCommit: true), duration: .seconds(1))],
-        strategy: TwoPhaseCommitStrategy())
-    #expect(!run.result.indeterminate.isEmpty)                   // the fault hit the commit window
-    #expect(run.result.lost.isEmpty && run.result.misresolved.isEmpty)
-    #expect(Set(run.result.unacknowledgedFound) == run.unacknowledgedInTable)  // the checker agrees with the table
+let lostAcknowledgementSurvives = Claim(
+    "My commit handling survives a lost acknowledgement",
+    server: .selected(settings: TwoPhaseCommitStrategy.requiredSettings)
+) { claim in
+    let run = try await claim.run(writes: 200, faults: [
+        FaultSchedule(.dropCommitAck, start: .afterAcknowledged(50, alignedToCommit: true), duration: .seconds(1)),
+    ], strategy: TwoPhaseCommitStrategy())
+    claim.expect(!run.result.indeterminate.isEmpty, "the fault never hit the commit window")
+    claim.expectEqual(run.result.lost, [])
+    claim.expectEqual(run.result.misresolved, [])
+    claim.expectEqual(Set(run.result.unacknowledgedFound), run.unacknowledgedInTable)  // the checker agrees with the table
 }
 
-@Test("The README's example is this file's test, word for word")
+@Test("My commit handling survives a lost acknowledgement")
+func lostAcknowledgement() async throws { try await lostAcknowledgementSurvives.verify() }
+
+final class MyClaims: XCTestCase {
+    func testLostAcknowledgement() async throws { try await lostAcknowledgementSurvives.verify() }
+}
+
+@Test("The README's example is this file's code, word for word")
 func readmeExampleIsThisTest() throws {
     let here = URL(fileURLWithPath: #filePath)
     let readme = try String(contentsOf: here.deletingLastPathComponent().appendingPathComponent("../../README.md").standardized, encoding: .utf8)
     let source = try String(contentsOf: here, encoding: .utf8)
-    let start = try #require(readme.range(of: "@Test(.postgresServer(settings: TwoPhaseCommitStrategy.requiredSettings))"))
+    let start = try #require(readme.range(of: "let lostAcknowledgementSurvives = Claim("))
     let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
     #expect(source.contains(readme[start.lowerBound..<end.lowerBound]))
 }

@@ -2,10 +2,11 @@ import Foundation
 import InDoubt
 import InDoubtTesting
 import Testing
+import XCTest
 
 /// The mitigations: an idempotent retry, and three ways to resolve an indeterminate write
 /// after the heal and the fencing. Each runs under the three faults that hit the commit
-/// window every time (commit-aligned starts), each test case on its own cluster.
+/// window every time (commit-aligned starts), each test case on its own server.
 @Suite("Mitigations")
 struct ResolutionClaims {
     static let faults: [Fault.Kind] = [.dropReplies, .dropCommitAck, .partition]
@@ -26,148 +27,177 @@ struct ResolutionClaims {
         return [FaultSchedule(fault, start: .afterAcknowledged(40, alignedToCommit: true), duration: duration)]
     }
 
-    @Test("Claim 5: an idempotent retry writes every element exactly once and acknowledges them all",
-          .postgresServer(), arguments: faults)
-    func idempotentRetry(fault: Fault.Kind) async throws {
-        let node = try ServerFixture.require()
-        let run = try await ClaimRun.run(
-            on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: IdempotentRetryStrategy())
-        let result = run.result
-        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
-        // The fault did hit: some writes needed more than one attempt.
-        let retried = run.lastCompletion.values.filter { ($0.attempt ?? 1) > 1 }
-        #expect(!retried.isEmpty, "no write was retried")
-        // Every element exactly once, read independently of the checker.
-        #expect(run.tableElements.sorted() == Array(0..<Self.writes))
-        #expect(result.duplicates.isEmpty)
-        #expect(run.outcome.results.duplicates == 0)
-        #expect(result.total == Self.writes)
-        #expect(result.acknowledged == Self.writes)
-        #expect(result.ackRate == 1.0)
-        #expect(result.indeterminate.isEmpty)
-        #expect(result.unresolved.isEmpty)
-        #expect(run.outcome.results.unresolved == 0)
-        #expect(result.invariantsHold)
-    }
-
-    @Test("Claim 5: writes still indeterminate when the retry budget runs out are resolved by their key, as the table says",
-          .postgresServer(), arguments: [Fault.Kind.dropReplies, .partition])
-    func idempotentResolutionByKey(fault: Fault.Kind) async throws {
-        let node = try ServerFixture.require()
-        // A 1 s budget, shorter than the fault: the commit-window writes give up indeterminate.
-        let run = try await ClaimRun.run(
-            on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: IdempotentRetryStrategy(),
-            retryBudget: .seconds(1))
-        let result = run.result
-        #expect(!result.indeterminate.isEmpty, "no write was still indeterminate when its budget ran out")
-        #expect(result.indeterminate.allSatisfy { (run.lastCompletion[$0]?.attempt ?? 0) >= 2 }, "a write gave up without retrying")
-        expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "request key ")
-        #expect(run.tableElements.count == Set(run.tableElements).count, "an element is in the table twice")
-    }
-
-    @Test("Claim 6: a ledger id written in the transaction resolves every indeterminate write, also from the intent log alone",
-          .postgresServer(), arguments: faults)
-    func ledger(fault: Fault.Kind) async throws {
-        let node = try ServerFixture.require()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-ledger-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent(RunFolder.intentLogFileName)
-        let run = try await ClaimRun.run(
-            on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: LedgerStrategy(intentLog: log))
-        expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "indoubt_ledger")
-
-        // A client restarted with nothing but its intent log: a fresh instance finds the same
-        // writes in doubt and resolves them the same way.
-        let restarted = LedgerStrategy(intentLog: log)
-        let recovered = try restarted.inDoubtWrites()
-        #expect(recovered == run.outcome.indeterminateWrites)
-        let admin = try await PostgresConnection.connect(
-            node.connectionOptions(applicationName: "claim-restarted-client"), deadline: .after(.seconds(10)))
-        defer { admin.close() }
-        let verdicts = try await restarted.resolve(recovered, admin: admin, deadline: .after(.seconds(10)))
-        #expect(verdicts.mapValues(\.resolution) == run.outcome.verdicts.mapValues(\.resolution))
-        let table = Set(run.tableElements)
-        for write in recovered {
-            #expect(verdicts[write.element]?.resolution == (table.contains(write.element) ? .committed : .aborted))
+    static func idempotentRetry(_ fault: Fault.Kind) -> Claim {
+        Claim("Claim 5: an idempotent retry writes every element exactly once and acknowledges them all") { claim in
+            let run = try await claim.run(writes: writes, faults: atCommit(fault), strategy: IdempotentRetryStrategy())
+            let result = run.result
+            claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+            // The fault did hit: some writes needed more than one attempt.
+            let retried = run.lastCompletion.values.filter { ($0.attempt ?? 1) > 1 }
+            claim.expect(!retried.isEmpty, "no write was retried")
+            // Every element exactly once, read independently of the checker.
+            claim.expectEqual(run.tableElements.sorted(), Array(0..<writes))
+            claim.expectEqual(result.duplicates, [])
+            claim.expectEqual(run.outcome.results.duplicates, 0)
+            claim.expectEqual(result.total, writes)
+            claim.expectEqual(result.acknowledged, writes)
+            claim.expectEqual(result.ackRate, 1.0)
+            claim.expectEqual(result.indeterminate, [])
+            claim.expectEqual(result.unresolved, [])
+            claim.expectEqual(run.outcome.results.unresolved, 0)
+            claim.expect(result.invariantsHold, "\(result.invariantViolations)")
         }
     }
 
-    @Test("Claim 7: pg_xact_status of the transaction id recorded inside it resolves every indeterminate write",
-          .postgresServer(), arguments: faults)
-    func transactionStatus(fault: Fault.Kind) async throws {
-        let node = try ServerFixture.require()
-        let run = try await ClaimRun.run(
-            on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: TransactionStatusStrategy())
-        expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "transaction ")
-        // Every token is a transaction id the server assigned.
-        #expect(run.outcome.indeterminateWrites.allSatisfy { $0.token.flatMap(UInt64.init) != nil })
-    }
-
-    @Test("Claim 8: two-phase commit finds and finishes in-doubt prepared transactions and leaves none behind",
-          .postgresServer(settings: TwoPhaseCommitStrategy.requiredSettings), arguments: faults)
-    func twoPhaseCommit(fault: Fault.Kind) async throws {
-        let node = try ServerFixture.require()
-        let strategy = TwoPhaseCommitStrategy()
-        let run = try await ClaimRun.run(on: node, writes: Self.writes, faults: Self.atCommit(fault), strategy: strategy)
-        expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: strategy.gidPrefix)
-        let prepared = try await run.query("SELECT count(*) FROM pg_prepared_xacts")
-        #expect(try prepared.first?.int(0) == 0, "prepared transactions were left behind")
-
-        let evidence = run.resolveOperations.values.compactMap(\.error)
-        switch fault {
-        case .dropReplies:
-            // The aligned client's PREPARE applied and its reply was lost: only the resolver
-            // could finish it.
-            #expect(evidence.contains { $0.contains("the resolver committed it") }, "no prepared transaction was found: \(evidence)")
-        case .dropCommitAck:
-            // Only replies saying COMMIT are dropped: the aligned client's PREPARE was
-            // acknowledged, its COMMIT PREPARED applied, and the gid ledger says so.
-            #expect(evidence.contains { $0.contains("COMMIT PREPARED had applied") }, "\(evidence)")
-        default:
-            break
+    static func idempotentResolutionByKey(_ fault: Fault.Kind) -> Claim {
+        Claim("Claim 5: writes still indeterminate when the retry budget runs out are resolved by their key, as the table says") { claim in
+            // A 1 s budget, shorter than the fault: the commit-window writes give up indeterminate.
+            let run = try await claim.run(
+                writes: writes, faults: atCommit(fault), strategy: IdempotentRetryStrategy(), retryBudget: .seconds(1))
+            let result = run.result
+            claim.expect(!result.indeterminate.isEmpty, "no write was still indeterminate when its budget ran out")
+            claim.expect(result.indeterminate.allSatisfy { (run.lastCompletion[$0]?.attempt ?? 0) >= 2 }, "a write gave up without retrying")
+            expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "request key ", claim)
+            claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "an element is in the table twice")
         }
     }
 
-    /// The shared verdict of claims 6–8: the fault hit the commit window, and every
+    static func ledger(_ fault: Fault.Kind) -> Claim {
+        Claim("Claim 6: a ledger id written in the transaction resolves every indeterminate write, also from the intent log alone") { claim in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-ledger-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let log = folder.appendingPathComponent(RunFolder.intentLogFileName)
+            let run = try await claim.run(writes: writes, faults: atCommit(fault), strategy: LedgerStrategy(intentLog: log))
+            expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "indoubt_ledger", claim)
+
+            // A client restarted with nothing but its intent log: a fresh instance finds the same
+            // writes in doubt and resolves them the same way.
+            let restarted = LedgerStrategy(intentLog: log)
+            let recovered = try restarted.inDoubtWrites()
+            claim.expectEqual(recovered, run.outcome.indeterminateWrites)
+            let admin = try await PostgresConnection.connect(
+                claim.server.connectionOptions(applicationName: "claim-restarted-client"), deadline: .after(.seconds(10)))
+            defer { admin.close() }
+            let verdicts = try await restarted.resolve(recovered, admin: admin, deadline: .after(.seconds(10)))
+            claim.expectEqual(verdicts.mapValues(\.resolution), run.outcome.verdicts.mapValues(\.resolution))
+            let table = Set(run.tableElements)
+            for write in recovered {
+                claim.expectEqual(verdicts[write.element]?.resolution, table.contains(write.element) ? .committed : .aborted,
+                                  "element \(write.element)")
+            }
+        }
+    }
+
+    static func transactionStatus(_ fault: Fault.Kind) -> Claim {
+        Claim("Claim 7: pg_xact_status of the transaction id recorded inside it resolves every indeterminate write") { claim in
+            let run = try await claim.run(writes: writes, faults: atCommit(fault), strategy: TransactionStatusStrategy())
+            expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: "transaction ", claim)
+            // Every token is a transaction id the server assigned.
+            claim.expect(run.outcome.indeterminateWrites.allSatisfy { $0.token.flatMap(UInt64.init) != nil },
+                         "tokens: \(run.outcome.indeterminateWrites.map(\.token))")
+        }
+    }
+
+    static func twoPhaseCommit(_ fault: Fault.Kind) -> Claim {
+        Claim("Claim 8: two-phase commit finds and finishes in-doubt prepared transactions and leaves none behind",
+              server: .selected(settings: TwoPhaseCommitStrategy.requiredSettings)) { claim in
+            let strategy = TwoPhaseCommitStrategy()
+            let run = try await claim.run(writes: writes, faults: atCommit(fault), strategy: strategy)
+            expectEveryIndeterminateWriteResolvedAsTheTableSays(run, fault: fault, evidence: strategy.gidPrefix, claim)
+            let prepared = try await claim.query("SELECT count(*) FROM pg_prepared_xacts")
+            claim.expectEqual(try prepared.first?.int(0), 0, "prepared transactions were left behind")
+
+            let evidence = run.resolveOperations.values.compactMap(\.error)
+            switch fault {
+            case .dropReplies:
+                // The aligned client's PREPARE applied and its reply was lost: only the resolver
+                // could finish it.
+                claim.expect(evidence.contains { $0.contains("the resolver committed it") }, "no prepared transaction was found: \(evidence)")
+            case .dropCommitAck:
+                // Only replies saying COMMIT are dropped: the aligned client's PREPARE was
+                // acknowledged, its COMMIT PREPARED applied, and the gid ledger says so.
+                claim.expect(evidence.contains { $0.contains("COMMIT PREPARED had applied") }, "\(evidence)")
+            default:
+                break
+            }
+        }
+    }
+
+    /// The shared verdict of claims 5–8: the fault hit the commit window, and every
     /// indeterminate write got exactly one verdict, which the table (read independently)
     /// confirms; none is unresolved or misresolved, and `results.json` says so.
-    private func expectEveryIndeterminateWriteResolvedAsTheTableSays(
-        _ run: ClaimRun, fault: Fault.Kind, evidence: String, sourceLocation: SourceLocation = #_sourceLocation
+    static func expectEveryIndeterminateWriteResolvedAsTheTableSays(
+        _ run: ClaimRun, fault: Fault.Kind, evidence: String, _ claim: ClaimContext
     ) {
         let result = run.result
-        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)", sourceLocation: sourceLocation)
-        #expect(!result.indeterminate.isEmpty, "the fault never hit the commit window", sourceLocation: sourceLocation)
-        #expect(run.outcome.resolutionError == nil, sourceLocation: sourceLocation)
-        #expect(result.unresolved.isEmpty, sourceLocation: sourceLocation)
-        #expect(result.misresolved.isEmpty, sourceLocation: sourceLocation)
-        #expect(run.outcome.results.indeterminate == result.indeterminate.count, sourceLocation: sourceLocation)
-        #expect(run.outcome.results.unresolved == 0, sourceLocation: sourceLocation)
-        #expect(run.outcome.results.misresolved == 0, sourceLocation: sourceLocation)
+        claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        claim.expect(!result.indeterminate.isEmpty, "the fault never hit the commit window")
+        claim.expect(run.outcome.resolutionError == nil, "\(run.outcome.resolutionError.map { String(describing: $0) } ?? "")")
+        claim.expectEqual(result.unresolved, [])
+        claim.expectEqual(result.misresolved, [])
+        claim.expectEqual(run.outcome.results.indeterminate, result.indeterminate.count)
+        claim.expectEqual(run.outcome.results.unresolved, 0)
+        claim.expectEqual(run.outcome.results.misresolved, 0)
 
         let table = Set(run.tableElements)
         let resolutions = run.resolveOperations
-        #expect(run.history.count(where: { $0.f == .resolve }) == result.indeterminate.count, sourceLocation: sourceLocation)
-        #expect(Set(resolutions.keys) == Set(result.indeterminate), sourceLocation: sourceLocation)
+        claim.expectEqual(run.history.count(where: { $0.f == .resolve }), result.indeterminate.count)
+        claim.expectEqual(Set(resolutions.keys), Set(result.indeterminate))
         for element in result.indeterminate {
             let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
-            #expect(resolutions[element]?.resolution == expected,
-                    "element \(element): resolved \(resolutions[element]?.resolution?.rawValue ?? "nothing") (\(resolutions[element]?.error ?? "")), the table says \(expected)",
-                    sourceLocation: sourceLocation)
-            #expect(resolutions[element]?.error?.contains(evidence) == true, sourceLocation: sourceLocation)
+            claim.expect(resolutions[element]?.resolution == expected,
+                         "element \(element): resolved \(resolutions[element]?.resolution?.rawValue ?? "nothing") (\(resolutions[element]?.error ?? "")), the table says \(expected)")
+            claim.expect(resolutions[element]?.error?.contains(evidence) == true,
+                         "element \(element): evidence \(resolutions[element]?.error ?? "none") lacks \(evidence)")
         }
         if fault == .partition {
             // The COMMIT sent into the partition never arrived: at least that write aborted.
-            #expect(result.indeterminate.contains { resolutions[$0]?.resolution == .aborted },
-                    "no indeterminate write aborted", sourceLocation: sourceLocation)
+            claim.expect(result.indeterminate.contains { resolutions[$0]?.resolution == .aborted }, "no indeterminate write aborted")
         } else {
             // Requests got through: every COMMIT the client lost track of had applied.
-            #expect(result.indeterminate.allSatisfy { resolutions[$0]?.resolution == .committed }, sourceLocation: sourceLocation)
+            claim.expect(result.indeterminate.allSatisfy { resolutions[$0]?.resolution == .committed },
+                         "verdicts: \(result.indeterminate.map { resolutions[$0]?.resolution?.rawValue ?? "none" })")
         }
-        #expect(result.duplicates.isEmpty, sourceLocation: sourceLocation)
-        #expect(result.failedButPresent.isEmpty, sourceLocation: sourceLocation)
-        #expect(result.invariantsHold, sourceLocation: sourceLocation)
+        claim.expectEqual(result.duplicates, [])
+        claim.expectEqual(result.failedButPresent, [])
+        claim.expect(result.invariantsHold, "\(result.invariantViolations)")
         let committed = result.indeterminate.filter { resolutions[$0]?.resolution == .committed }
         let aborted = result.indeterminate.filter { resolutions[$0]?.resolution == .aborted }
         print("\(run.outcome.results.strategy) under \(fault.rawValue): resolved committed \(committed), aborted \(aborted)")
     }
+
+    @Test("Claim 5: an idempotent retry writes every element exactly once and acknowledges them all", arguments: faults)
+    func idempotentRetry(fault: Fault.Kind) async throws { try await Self.idempotentRetry(fault).verify() }
+
+    @Test("Claim 5: writes still indeterminate when the retry budget runs out are resolved by their key, as the table says",
+          arguments: [Fault.Kind.dropReplies, .partition])
+    func idempotentResolutionByKey(fault: Fault.Kind) async throws { try await Self.idempotentResolutionByKey(fault).verify() }
+
+    @Test("Claim 6: a ledger id written in the transaction resolves every indeterminate write, also from the intent log alone",
+          arguments: faults)
+    func ledger(fault: Fault.Kind) async throws { try await Self.ledger(fault).verify() }
+
+    @Test("Claim 7: pg_xact_status of the transaction id recorded inside it resolves every indeterminate write", arguments: faults)
+    func transactionStatus(fault: Fault.Kind) async throws { try await Self.transactionStatus(fault).verify() }
+
+    @Test("Claim 8: two-phase commit finds and finishes in-doubt prepared transactions and leaves none behind", arguments: faults)
+    func twoPhaseCommit(fault: Fault.Kind) async throws { try await Self.twoPhaseCommit(fault).verify() }
+}
+
+/// The same claims through XCTest.
+final class ResolutionClaimsXCTests: XCTestCase {
+    func testClaim5IdempotentRetryDropReplies() async throws { try await ResolutionClaims.idempotentRetry(.dropReplies).verify() }
+    func testClaim5IdempotentRetryDropCommitAck() async throws { try await ResolutionClaims.idempotentRetry(.dropCommitAck).verify() }
+    func testClaim5IdempotentRetryPartition() async throws { try await ResolutionClaims.idempotentRetry(.partition).verify() }
+    func testClaim5IdempotentResolutionByKeyDropReplies() async throws { try await ResolutionClaims.idempotentResolutionByKey(.dropReplies).verify() }
+    func testClaim5IdempotentResolutionByKeyPartition() async throws { try await ResolutionClaims.idempotentResolutionByKey(.partition).verify() }
+    func testClaim6LedgerDropReplies() async throws { try await ResolutionClaims.ledger(.dropReplies).verify() }
+    func testClaim6LedgerDropCommitAck() async throws { try await ResolutionClaims.ledger(.dropCommitAck).verify() }
+    func testClaim6LedgerPartition() async throws { try await ResolutionClaims.ledger(.partition).verify() }
+    func testClaim7TransactionStatusDropReplies() async throws { try await ResolutionClaims.transactionStatus(.dropReplies).verify() }
+    func testClaim7TransactionStatusDropCommitAck() async throws { try await ResolutionClaims.transactionStatus(.dropCommitAck).verify() }
+    func testClaim7TransactionStatusPartition() async throws { try await ResolutionClaims.transactionStatus(.partition).verify() }
+    func testClaim8TwoPhaseCommitDropReplies() async throws { try await ResolutionClaims.twoPhaseCommit(.dropReplies).verify() }
+    func testClaim8TwoPhaseCommitDropCommitAck() async throws { try await ResolutionClaims.twoPhaseCommit(.dropCommitAck).verify() }
+    func testClaim8TwoPhaseCommitPartition() async throws { try await ResolutionClaims.twoPhaseCommit(.partition).verify() }
 }

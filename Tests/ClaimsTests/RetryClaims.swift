@@ -1,6 +1,7 @@
 import InDoubt
 import InDoubtTesting
 import Testing
+import XCTest
 
 /// What retrying does when the client cannot tell whether COMMIT applied: the two wrong
 /// ways (claim 4 and the re-sent COMMIT), next to the naive client, which resolves nothing.
@@ -12,53 +13,51 @@ struct RetryClaims {
         [FaultSchedule(.dropReplies, start: .afterAcknowledged(40, alignedToCommit: true), duration: duration)]
     }
 
-    @Test("The naive client resolves nothing: every indeterminate write stays unresolved, no .resolve is recorded",
-          .postgresServer())
-    func naiveResolvesNothing() async throws {
-        let node = try ServerFixture.require()
-        let run = try await ClaimRun.run(on: node, writes: 150, faults: Self.dropRepliesAtCommit())
+    static let naiveResolvesNothing = Claim(
+        "The naive client resolves nothing: every indeterminate write stays unresolved, no .resolve is recorded"
+    ) { claim in
+        let run = try await claim.run(writes: 150, faults: dropRepliesAtCommit())
         let result = run.result
-        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
-        #expect(!result.indeterminate.isEmpty, "the fault never hit the commit window")
-        #expect(result.unresolved == result.indeterminate)
-        #expect(run.outcome.results.unresolved == result.indeterminate.count)
-        #expect(run.resolveOperations.isEmpty)
-        #expect(run.outcome.verdicts.isEmpty)
-        #expect(run.outcome.indeterminateWrites.map(\.element) == result.indeterminate)
-        #expect(run.outcome.indeterminateWrites.allSatisfy { $0.token == nil })
+        claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        claim.expect(!result.indeterminate.isEmpty, "the fault never hit the commit window")
+        claim.expectEqual(result.unresolved, result.indeterminate)
+        claim.expectEqual(run.outcome.results.unresolved, result.indeterminate.count)
+        claim.expect(run.resolveOperations.isEmpty, "resolved: \(run.resolveOperations.keys.sorted())")
+        claim.expect(run.outcome.verdicts.isEmpty, "verdicts: \(run.outcome.verdicts.keys.sorted())")
+        claim.expectEqual(run.outcome.indeterminateWrites.map(\.element), result.indeterminate)
+        claim.expect(run.outcome.indeterminateWrites.allSatisfy { $0.token == nil }, "a naive write carries a token")
         // Naive completions carry no attempt number: its history is what it always was.
-        #expect(run.history.allSatisfy { $0.attempt == nil })
+        claim.expect(run.history.allSatisfy { $0.attempt == nil }, "a naive operation carries an attempt number")
     }
 
-    @Test("Claim 4: a blind retry of a non-idempotent write double-applies it, and the checker names the duplicates",
-          .postgresServer())
-    func blindRetryDoubleApplies() async throws {
-        let node = try ServerFixture.require()
+    static let blindRetryDoubleApplies = Claim(
+        "Claim 4: a blind retry of a non-idempotent write double-applies it, and the checker names the duplicates"
+    ) { claim in
         let writes = 150
-        let run = try await ClaimRun.run(on: node, writes: writes, faults: Self.dropRepliesAtCommit(), strategy: BlindRetryStrategy())
+        let run = try await claim.run(writes: writes, faults: dropRepliesAtCommit(), strategy: BlindRetryStrategy())
         let result = run.result
-        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
 
         // The duplicates as SQL counts them, read independently of the checker.
-        let rows = try await run.query(
+        let rows = try await claim.query(
             "SELECT element, count(*) FROM set_app GROUP BY element HAVING count(*) > 1 ORDER BY element")
         let counted = try rows.map { DuplicateElement(element: try $0.int(0), count: try $0.int(1)) }
-        #expect(!counted.isEmpty, "no write was applied twice")
-        #expect(result.duplicates == counted)
-        #expect(run.outcome.results.duplicates == counted.count)
-        #expect(run.outcome.results.duplicateElements == counted)
+        claim.expect(!counted.isEmpty, "no write was applied twice")
+        claim.expectEqual(result.duplicates, counted)
+        claim.expectEqual(run.outcome.results.duplicates, counted.count)
+        claim.expectEqual(run.outcome.results.duplicateElements, counted)
         // Every element is in the table; the extra rows are exactly the double charges.
-        #expect(result.survivors == writes)
-        #expect(run.tableElements.count == writes + counted.reduce(0) { $0 + $1.count - 1 })
+        claim.expectEqual(result.survivors, writes)
+        claim.expectEqual(run.tableElements.count, writes + counted.reduce(0) { $0 + $1.count - 1 })
         // Each duplicate was acknowledged only by a retry, after its first COMMIT's reply was lost.
         for duplicate in counted {
             let completion = run.lastCompletion[duplicate.element]
-            #expect(completion?.type == .ok)
-            #expect((completion?.attempt ?? 0) >= 2, "element \(duplicate.element) took \(completion?.attempt ?? 0) attempt(s)")
+            claim.expectEqual(completion?.type, .ok, "element \(duplicate.element)")
+            claim.expect((completion?.attempt ?? 0) >= 2, "element \(duplicate.element) took \(completion?.attempt ?? 0) attempt(s)")
         }
-        #expect(result.ackRate == 1.0)
-        #expect(result.lost.isEmpty)
-        #expect(result.indeterminate.isEmpty)
+        claim.expectEqual(result.ackRate, 1.0)
+        claim.expectEqual(result.lost, [])
+        claim.expectEqual(result.indeterminate, [])
     }
 
     /// The fault is `drop-requests` for 3.5 s, aligned so that a COMMIT is the first request
@@ -67,36 +66,52 @@ struct RetryClaims {
     /// retransmits the COMMIT about 0.2, 0.6, 1.4, 3 and 6.2 s after sending it: the last of
     /// these comes after the fence, which terminates the server's session first, so the
     /// late COMMIT never lands (with a 1.5 or 3 s fault it does, right after the heal, and
-    /// the re-sent COMMIT is then right by luck) and its transaction rolls back. Meanwhile the client re-sends COMMIT on a
-    /// new connection once the fault heals and gets WARNING 25P01 plus a `COMMIT` tag.
-    @Test("A COMMIT re-sent on a new connection acknowledges writes that never committed: the checker counts them lost",
-          .postgresServer())
-    func commitRetryLosesAcknowledgedWrites() async throws {
-        let node = try ServerFixture.require()
-        let run = try await ClaimRun.run(on: node, writes: 150, faults: [
+    /// the re-sent COMMIT is then right by luck) and its transaction rolls back. Meanwhile
+    /// the client re-sends COMMIT on a new connection once the fault heals and gets WARNING
+    /// 25P01 plus a `COMMIT` tag.
+    static let commitRetryLosesAcknowledgedWrites = Claim(
+        "A COMMIT re-sent on a new connection acknowledges writes that never committed: the checker counts them lost"
+    ) { claim in
+        let run = try await claim.run(writes: 150, faults: [
             FaultSchedule(.dropRequests, start: .afterAcknowledged(40, alignedToCommit: true), duration: .milliseconds(3500)),
         ], strategy: CommitRetryStrategy())
         let result = run.result
-        #expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+        claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
 
         // Acknowledged in the history, absent from the table: computed without the checker.
         let lostIndependently = run.acknowledgedInHistory.subtracting(run.tableElements).sorted()
-        #expect(!lostIndependently.isEmpty, "every acknowledged write is in the table")
-        #expect(result.lost == lostIndependently)
-        #expect(run.outcome.results.lost == lostIndependently.count)
-        #expect(run.outcome.results.lostElements == lostIndependently)
-        #expect(result.lossRate == Double(lostIndependently.count) / Double(result.acknowledged))
-        #expect(!result.invariantsHold)
+        claim.expect(!lostIndependently.isEmpty, "every acknowledged write is in the table")
+        claim.expectEqual(result.lost, lostIndependently)
+        claim.expectEqual(run.outcome.results.lost, lostIndependently.count)
+        claim.expectEqual(run.outcome.results.lostElements, lostIndependently)
+        claim.expectEqual(result.lossRate, Double(lostIndependently.count) / Double(result.acknowledged))
+        claim.expect(!result.invariantsHold, "a run that lost acknowledged writes kept the invariants")
         // Each lost write was "acknowledged" by the re-sent COMMIT, over the server's warning.
         for element in result.lost {
             let completion = run.lastCompletion[element]
-            #expect(completion?.type == .ok)
-            #expect((completion?.attempt ?? 0) >= 2)
-            #expect(completion?.error?.contains("WARNING 25P01: there is no transaction in progress") == true,
-                    "element \(element): \(completion?.error ?? "no warning recorded")")
+            claim.expectEqual(completion?.type, .ok, "element \(element)")
+            claim.expect((completion?.attempt ?? 0) >= 2, "element \(element) took \(completion?.attempt ?? 0) attempt(s)")
+            claim.expect(completion?.error?.contains("WARNING 25P01: there is no transaction in progress") == true,
+                         "element \(element): \(completion?.error ?? "no warning recorded")")
         }
         // The strategy trusts its answer: nothing is left to resolve.
-        #expect(result.indeterminate.isEmpty)
-        #expect(run.resolveOperations.isEmpty)
+        claim.expectEqual(result.indeterminate, [])
+        claim.expect(run.resolveOperations.isEmpty, "resolved: \(run.resolveOperations.keys.sorted())")
     }
+
+    @Test("The naive client resolves nothing: every indeterminate write stays unresolved, no .resolve is recorded")
+    func naiveResolvesNothing() async throws { try await Self.naiveResolvesNothing.verify() }
+
+    @Test("Claim 4: a blind retry of a non-idempotent write double-applies it, and the checker names the duplicates")
+    func blindRetryDoubleApplies() async throws { try await Self.blindRetryDoubleApplies.verify() }
+
+    @Test("A COMMIT re-sent on a new connection acknowledges writes that never committed: the checker counts them lost")
+    func commitRetryLosesAcknowledgedWrites() async throws { try await Self.commitRetryLosesAcknowledgedWrites.verify() }
+}
+
+/// The same claims through XCTest.
+final class RetryClaimsXCTests: XCTestCase {
+    func testNaiveClientResolvesNothing() async throws { try await RetryClaims.naiveResolvesNothing.verify() }
+    func testClaim4BlindRetryDoubleApplies() async throws { try await RetryClaims.blindRetryDoubleApplies.verify() }
+    func testCommitRetryLosesAcknowledgedWrites() async throws { try await RetryClaims.commitRetryLosesAcknowledgedWrites.verify() }
 }

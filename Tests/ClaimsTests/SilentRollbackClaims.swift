@@ -45,7 +45,7 @@ struct SwallowingClient: CommitStrategy {
     }
 }
 
-/// The numbers both frameworks assert, read from the history and the table.
+/// The numbers the claims assert, read from the history and the table.
 struct SilentRollbackRun {
     static let writes = 60
     /// The elements whose statement error was swallowed.
@@ -53,10 +53,9 @@ struct SilentRollbackRun {
 
     let run: ClaimRun
 
-    static func run(on node: any ExperimentTarget, readsTag: Bool, keepReport: Bool = false) async throws -> SilentRollbackRun {
-        SilentRollbackRun(run: try await ClaimRun.run(
-            on: node, writes: writes, timeout: .seconds(10), faults: [], strategy: SwallowingClient(readsTag: readsTag),
-            keepReport: keepReport))
+    static func run(_ claim: ClaimContext, readsTag: Bool) async throws -> SilentRollbackRun {
+        SilentRollbackRun(run: try await claim.run(
+            writes: writes, timeout: .seconds(10), faults: [], strategy: SwallowingClient(readsTag: readsTag)))
     }
 
     /// Elements whose last completion in history.jsonl is `type`.
@@ -78,96 +77,73 @@ struct SilentRollbackRun {
 
 @Suite("The silent rollback")
 struct SilentRollbackClaims {
-    @Test("A COMMIT that the server answers ROLLBACK is a failure, never an acknowledgement", .postgresServer())
-    func rollbackTagIsAFailure() async throws {
-        let silent = try await SilentRollbackRun.run(on: try ServerFixture.require(), readsTag: true)
+    static let rollbackTagIsAFailure = Claim("A COMMIT that the server answers ROLLBACK is a failure, never an acknowledgement") { claim in
+        let silent = try await SilentRollbackRun.run(claim, readsTag: true)
         let result = silent.run.result
         let swallowed = SilentRollbackRun.swallowed
-        #expect(swallowed.count == 9)
-        #expect(silent.completed(.fail) == swallowed, "the writes with a swallowed error, from history.jsonl")
-        #expect(silent.completed(.info).isEmpty)
-        #expect(silent.failsWithoutRollbackTag.isEmpty, "every fail names the ROLLBACK tag")
-        #expect(silent.swallowedInTable.isEmpty, "a rolled-back write is in the table")
-        #expect(silent.run.tableElements.count == SilentRollbackRun.writes - swallowed.count)
-        #expect(silent.lostIndependently.isEmpty)
-        #expect(result.failed == swallowed)
-        #expect(result.acknowledged == SilentRollbackRun.writes - swallowed.count)
-        #expect(result.lost.isEmpty)
-        #expect(result.failedButPresent.isEmpty)
-        #expect(result.invariantsHold)
+        claim.expectEqual(swallowed.count, 9)
+        claim.expectEqual(silent.completed(.fail), swallowed, "the writes with a swallowed error, from history.jsonl")
+        claim.expectEqual(silent.completed(.info), [])
+        claim.expectEqual(silent.failsWithoutRollbackTag, [], "every fail names the ROLLBACK tag")
+        claim.expectEqual(silent.swallowedInTable, [], "a rolled-back write is in the table")
+        claim.expectEqual(silent.run.tableElements.count, SilentRollbackRun.writes - swallowed.count)
+        claim.expectEqual(silent.lostIndependently, [])
+        claim.expectEqual(result.failed, swallowed)
+        claim.expectEqual(result.acknowledged, SilentRollbackRun.writes - swallowed.count)
+        claim.expectEqual(result.lost, [])
+        claim.expectEqual(result.failedButPresent, [])
+        claim.expect(result.invariantsHold, "\(result.invariantViolations)")
     }
 
-    @Test("A client that trusts the reply without reading the tag acknowledges them, and the checker names them lost",
-          .postgresServer())
-    func trustingTheReplyLosesThem() async throws {
-        let silent = try await SilentRollbackRun.run(on: try ServerFixture.require(), readsTag: false)
+    static let trustingTheReplyLosesThem = Claim(
+        "A client that trusts the reply without reading the tag acknowledges them, and the checker names them lost"
+    ) { claim in
+        let silent = try await SilentRollbackRun.run(claim, readsTag: false)
         let result = silent.run.result
         let swallowed = SilentRollbackRun.swallowed
-        #expect(silent.completed(.ok) == Array(0..<SilentRollbackRun.writes), "every write acknowledged")
-        #expect(silent.swallowedInTable.isEmpty, "a rolled-back write is in the table")
-        #expect(silent.lostIndependently == swallowed)
-        #expect(result.lost == swallowed)
-        #expect(silent.run.outcome.results.lostElements == swallowed)
-        #expect(!result.invariantsHold)
-        #expect(result.invariantViolations == ["\(swallowed.count) acknowledged writes were lost"])
+        claim.expectEqual(silent.completed(.ok), Array(0..<SilentRollbackRun.writes), "every write acknowledged")
+        claim.expectEqual(silent.swallowedInTable, [], "a rolled-back write is in the table")
+        claim.expectEqual(silent.lostIndependently, swallowed)
+        claim.expectEqual(result.lost, swallowed)
+        claim.expectEqual(silent.run.outcome.results.lostElements, swallowed)
+        claim.expect(!result.invariantsHold, "a run that lost acknowledged writes kept the invariants")
+        claim.expectEqual(result.invariantViolations, ["\(swallowed.count) acknowledged writes were lost"])
     }
 
-    @Test("A deferred constraint's violation at COMMIT is an ERROR that rolled back: the severity read from the server makes it a failure",
-          .postgresServer())
-    func deferredViolationIsAFailure() async throws {
-        let node = try ServerFixture.require()
+    static let deferredViolationIsAFailure = Claim(
+        "A deferred constraint's violation at COMMIT is an ERROR that rolled back: the severity read from the server makes it a failure"
+    ) { claim in
         let deadline = Deadline.after(.seconds(10))
-        let connection = try await PostgresConnection.connect(node.connectionOptions(applicationName: "claim-deferred"), deadline: deadline)
+        let connection = try await PostgresConnection.connect(
+            claim.server.connectionOptions(applicationName: "claim-deferred"), deadline: deadline)
         defer { connection.close() }
         _ = try await connection.query(
             "DROP TABLE IF EXISTS silent_deferred; CREATE TABLE silent_deferred (x int UNIQUE DEFERRABLE INITIALLY DEFERRED)",
             deadline: deadline)
         _ = try await connection.query("BEGIN; INSERT INTO silent_deferred VALUES (1), (1)", deadline: deadline)
-        let error = try await #require(throws: PostgresError.self) { try await connection.commit(deadline: deadline) }
-        #expect(error.kind == .server)
-        #expect(error.sqlState == "23505")
-        #expect(error.severity == "ERROR")
-        #expect(error.sent == .commit)
-        #expect(OutcomeClassifier.classify(error) == .fail)
+        let error = try await claim.requireError(PostgresError.self) { _ = try await connection.commit(deadline: deadline) }
+        claim.expectEqual(error.kind, .server)
+        claim.expectEqual(error.sqlState, "23505")
+        claim.expectEqual(error.severity, "ERROR")
+        claim.expectEqual(error.sent, .commit)
+        claim.expectEqual(OutcomeClassifier.classify(error), .fail)
         let count = try await connection.query("SELECT count(*) FROM silent_deferred", deadline: deadline).rows.first?.int(0)
-        #expect(count == 0)
+        claim.expectEqual(count, 0)
     }
+
+    @Test("A COMMIT that the server answers ROLLBACK is a failure, never an acknowledgement")
+    func rollbackTagIsAFailure() async throws { try await Self.rollbackTagIsAFailure.verify() }
+
+    @Test("A client that trusts the reply without reading the tag acknowledges them, and the checker names them lost")
+    func trustingTheReplyLosesThem() async throws { try await Self.trustingTheReplyLosesThem.verify() }
+
+    @Test("A deferred constraint's violation at COMMIT is an ERROR that rolled back: the severity read from the server makes it a failure")
+    func deferredViolationIsAFailure() async throws { try await Self.deferredViolationIsAFailure.verify() }
 }
 
-/// The silent rollback through the XCTest fixture, on the backend INDOUBT_BACKEND selects.
-final class SilentRollbackXCTests: ServerTestCase {
-    func testCommitAnsweredRollbackIsAFailureNeverAnAcknowledgement() async throws {
-        let silent = try await SilentRollbackRun.run(on: try target, readsTag: true, keepReport: true)
-        addTeardownBlock { [testRun] in
-            if testRun?.totalFailureCount == 0 { silent.run.discardReport() }
-        }
-        let report = silent.run.reportDescription
-        let result = silent.run.result
-        let swallowed = SilentRollbackRun.swallowed
-        XCTAssertEqual(silent.completed(.fail), swallowed, "the writes with a swallowed error; \(report)")
-        XCTAssertEqual(silent.completed(.info), [], report)
-        XCTAssertEqual(silent.failsWithoutRollbackTag, [], "every fail names the ROLLBACK tag; \(report)")
-        XCTAssertEqual(silent.swallowedInTable, [], report)
-        XCTAssertEqual(silent.run.tableElements.count, SilentRollbackRun.writes - swallowed.count, report)
-        XCTAssertEqual(silent.lostIndependently, [], report)
-        XCTAssertEqual(result.failed, swallowed, report)
-        XCTAssertEqual(result.lost, [], report)
-        XCTAssertEqual(result.failedButPresent, [], report)
-        XCTAssertTrue(result.invariantsHold, "\(result.invariantViolations); \(report)")
-    }
-
-    func testTrustingTheReplyAcknowledgesRolledBackWritesAndTheCheckerNamesThemLost() async throws {
-        let silent = try await SilentRollbackRun.run(on: try target, readsTag: false, keepReport: true)
-        addTeardownBlock { [testRun] in
-            if testRun?.totalFailureCount == 0 { silent.run.discardReport() }
-        }
-        let report = silent.run.reportDescription
-        let result = silent.run.result
-        let swallowed = SilentRollbackRun.swallowed
-        XCTAssertEqual(silent.completed(.ok), Array(0..<SilentRollbackRun.writes), report)
-        XCTAssertEqual(silent.swallowedInTable, [], report)
-        XCTAssertEqual(silent.lostIndependently, swallowed, report)
-        XCTAssertEqual(result.lost, swallowed, report)
-        XCTAssertFalse(result.invariantsHold, report)
-    }
+/// The same claims through XCTest.
+final class SilentRollbackClaimsXCTests: XCTestCase {
+    func testCommitAnsweredRollbackIsAFailure() async throws { try await SilentRollbackClaims.rollbackTagIsAFailure.verify() }
+    func testTrustingTheReplyLosesRolledBackWrites() async throws { try await SilentRollbackClaims.trustingTheReplyLosesThem.verify() }
+    func testDeferredViolationIsAFailure() async throws { try await SilentRollbackClaims.deferredViolationIsAFailure.verify() }
 }

@@ -9,54 +9,38 @@ import XCTest
 /// finds it in `pg_prepared_xacts` and finishes it.
 @Suite("Two-phase commit: the second phase in doubt")
 struct TwoPhaseCommitClaims {
-    @Test("Claim 8: a write whose COMMIT PREPARED was lost stays prepared; the resolver finds it, commits it once, leaves none prepared",
-          .postgresServer(settings: TwoPhaseCommitStrategy.requiredSettings), arguments: [Fault.Kind.dropRequests, .partition])
-    func lostCommitPrepared(fault: Fault.Kind) async throws {
-        let node = try ServerFixture.require()
-        let pin = try await SecondPhaseInDoubt.run(on: node, fault: fault)
-        let result = pin.run.result
-        #expect(pin.run.outcome.faultsApplied, "the fault never started: \(pin.run.outcome.faultErrors)")
-        // The write held at the gate: its PREPARE succeeded, its COMMIT PREPARED went into the fault.
-        #expect(pin.held?.type == .info, "element \(SecondPhaseInDoubt.heldElement) completed \(pin.held?.type.rawValue ?? "never")")
-        #expect(pin.held?.error?.hasPrefix(SecondPhaseInDoubt.preparedMarker) == true, "its error: \(pin.held?.error ?? "none")")
-        // The resolver found it prepared and committed it; the table has it once.
-        #expect(pin.heldVerdict?.resolution == .committed)
-        #expect(pin.heldVerdict?.error?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
-                "the resolver's evidence: \(pin.heldVerdict?.error ?? "none")")
-        #expect(pin.heldCopies == 1, "element \(SecondPhaseInDoubt.heldElement) is in the table \(pin.heldCopies) times")
-        #expect(result.unresolved.isEmpty)
-        #expect(result.misresolved.isEmpty)
-        #expect(pin.run.outcome.results.unresolved == 0)
-        #expect(pin.run.outcome.results.misresolved == 0)
-        #expect(result.invariantsHold)
-        #expect(pin.leftPrepared == 0, "prepared transactions were left behind")
+    static func lostCommitPrepared(_ fault: Fault.Kind) -> Claim {
+        Claim("Claim 8: a write whose COMMIT PREPARED was lost stays prepared; the resolver finds it, commits it once, leaves none prepared",
+              server: .selected(settings: TwoPhaseCommitStrategy.requiredSettings)) { claim in
+            let pin = try await SecondPhaseInDoubt.run(claim, fault: fault)
+            let result = pin.run.result
+            claim.expect(pin.run.outcome.faultsApplied, "the fault never started: \(pin.run.outcome.faultErrors)")
+            // The write held at the gate: its PREPARE succeeded, its COMMIT PREPARED went into the fault.
+            claim.expectEqual(pin.held?.type, .info, "element \(SecondPhaseInDoubt.heldElement)")
+            claim.expect(pin.held?.error?.hasPrefix(SecondPhaseInDoubt.preparedMarker) == true, "its error: \(pin.held?.error ?? "none")")
+            // The resolver found it prepared and committed it; the table has it once.
+            claim.expectEqual(pin.heldVerdict?.resolution, .committed)
+            claim.expect(pin.heldVerdict?.error?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
+                         "the resolver's evidence: \(pin.heldVerdict?.error ?? "none")")
+            claim.expectEqual(pin.heldCopies, 1, "element \(SecondPhaseInDoubt.heldElement) in the table")
+            claim.expectEqual(result.unresolved, [])
+            claim.expectEqual(result.misresolved, [])
+            claim.expectEqual(pin.run.outcome.results.unresolved, 0)
+            claim.expectEqual(pin.run.outcome.results.misresolved, 0)
+            claim.expect(result.invariantsHold, "\(result.invariantViolations)")
+            claim.expectEqual(pin.leftPrepared, 0, "prepared transactions were left behind")
+        }
     }
+
+    @Test("Claim 8: a write whose COMMIT PREPARED was lost stays prepared; the resolver finds it, commits it once, leaves none prepared",
+          arguments: [Fault.Kind.dropRequests, .partition])
+    func lostCommitPrepared(fault: Fault.Kind) async throws { try await Self.lostCommitPrepared(fault).verify() }
 }
 
-/// The same claim through the XCTest fixture.
-final class TwoPhaseCommitClaimsXCTests: ServerTestCase {
-    override var serverSettings: [String: String] { TwoPhaseCommitStrategy.requiredSettings }
-
-    func testClaim8AWriteWhoseCommitPreparedWasLostIsFoundAndCommittedByTheResolver() async throws {
-        let pin = try await SecondPhaseInDoubt.run(on: try target, fault: .dropRequests, keepReport: true)
-        addTeardownBlock { [testRun] in
-            if testRun?.totalFailureCount == 0 { pin.run.discardReport() }
-        }
-        let report = pin.run.reportDescription
-        let result = pin.run.result
-        XCTAssertTrue(pin.run.outcome.faultsApplied, "the fault never started: \(pin.run.outcome.faultErrors); \(report)")
-        XCTAssertEqual(pin.held?.type, .info, report)
-        XCTAssertTrue(pin.held?.error?.hasPrefix(SecondPhaseInDoubt.preparedMarker) == true,
-                      "its error: \(pin.held?.error ?? "none"); \(report)")
-        XCTAssertEqual(pin.heldVerdict?.resolution, .committed, report)
-        XCTAssertTrue(pin.heldVerdict?.error?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
-                      "the resolver's evidence: \(pin.heldVerdict?.error ?? "none"); \(report)")
-        XCTAssertEqual(pin.heldCopies, 1, report)
-        XCTAssertEqual(result.unresolved, [], report)
-        XCTAssertEqual(result.misresolved, [], report)
-        XCTAssertTrue(result.invariantsHold, report)
-        XCTAssertEqual(pin.leftPrepared, 0, "prepared transactions were left behind; \(report)")
-    }
+/// The same claim through XCTest.
+final class TwoPhaseCommitClaimsXCTests: XCTestCase {
+    func testClaim8LostCommitPreparedDropRequests() async throws { try await TwoPhaseCommitClaims.lostCommitPrepared(.dropRequests).verify() }
+    func testClaim8LostCommitPreparedPartition() async throws { try await TwoPhaseCommitClaims.lostCommitPrepared(.partition).verify() }
 }
 
 /// One 2pc run whose aligned fault starts after a PREPARE succeeded, right before its
@@ -90,13 +74,13 @@ struct SecondPhaseInDoubt {
     /// none gets through before the heal. The few writes left after the heal end well before
     /// the next one, and the fence, which terminates the session, comes first: the
     /// transaction is still prepared when the resolver looks.
-    static func run(on node: any ExperimentTarget, fault: Fault.Kind, keepReport: Bool = false) async throws -> SecondPhaseInDoubt {
-        let run = try await ClaimRun.run(
-            on: node, writes: 60, clients: 1,
+    static func run(_ claim: ClaimContext, fault: Fault.Kind) async throws -> SecondPhaseInDoubt {
+        let run = try await claim.run(
+            writes: 60, clients: 1,
             faults: [FaultSchedule(fault, start: .afterAcknowledged(heldElement, alignedToCommit: true), duration: .milliseconds(3500))],
-            strategy: TwoPhaseCommitStrategy(gateBefore: .commitPrepared), keepReport: keepReport)
+            strategy: TwoPhaseCommitStrategy(gateBefore: .commitPrepared))
         // No row at all reads as -1, which the claim's "0 left" refuses.
-        let left = try await run.query("SELECT count(*) FROM pg_prepared_xacts").first?.int(0) ?? -1
+        let left = try await claim.query("SELECT count(*) FROM pg_prepared_xacts").first?.int(0) ?? -1
         return SecondPhaseInDoubt(
             run: run, held: run.lastCompletion[heldElement], heldVerdict: run.resolveOperations[heldElement],
             heldCopies: run.tableElements.count { $0 == heldElement }, leftPrepared: left)
