@@ -5,9 +5,7 @@ import Testing
 
 @Suite("The GitHub Actions workflow for users")
 struct WorkflowLintTests {
-    static let workflow = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("ci/github/indoubt.yml")
+    static let workflow = PackageRoot.file("ci/github/indoubt.yml")
 
     @Test("actionlint finds nothing wrong with ci/github/indoubt.yml")
     func actionlintIsClean() async throws {
