@@ -67,7 +67,10 @@ filter='ComposeBackendTests|ComposeHygieneTests|ComposeProjectTests|ComposeReape
 filter+='|ExperimentClaims|ExperimentClaimsXCTests|RetryClaims|ResolutionClaims'
 step "swift test on the compose backend"
 status=0
-swift test --filter "$filter" "$@" || status=$?
+source ci/junit-lib.sh
+indoubt_junit_args compose
+swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
+indoubt_junit_check compose || status=1
 
 leftovers=$( { "$DOCKER" ps -a --filter label=indoubt.owner.pid --format '{{.Names}}';
                "$DOCKER" network ls --filter label=indoubt.owner.pid --format '{{.Name}}';
