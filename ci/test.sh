@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite as CI does: installs prerequisites, runs `swift test` with fault
 # tests required (a missing prerequisite fails instead of skipping), then checks that the
-# run left nothing behind and did not touch the root namespace's rules or links.
+# run left nothing behind and did not touch the root namespace's rules or links. Every swift
+# test writes JUnit XML to runs/junit/ (ci/junit-lib.sh).
 # Usage (as root): bash ci/test.sh [extra swift test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
