@@ -59,10 +59,12 @@ cp -a Package.swift Sources Tests "$src/"
 build_copy() { swift build --build-tests --package-path "$src" --scratch-path "$build" >"$scratch/build.log" 2>&1; }
 # A mutant fails its tests on purpose, and a failing XCTest claim keeps its report folder in
 # the temporary folder: the test runs get one of their own, emptied after each.
+# Usage: run_tests FILTER [more swift test arguments]
 run_tests() {
   rm -rf "$scratch/tmp"; mkdir -p "$scratch/tmp"
-  local status=0
-  TMPDIR="$scratch/tmp" swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$1" >"$scratch/test.log" 2>&1 || status=$?
+  local status=0 filter=$1
+  shift
+  TMPDIR="$scratch/tmp" swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$filter" "$@" >"$scratch/test.log" 2>&1 || status=$?
   rm -rf "$scratch/tmp"
   return "$status"
 }
@@ -74,7 +76,12 @@ filters=$(echo "$mutants" | grep -v '^$' | cut -d'|' -f5- | paste -sd'|' -)
 case "|$filters|" in *"||"*) echo "ci/mutants.sh: a mutant has no catching tests (an empty filter would match every test)" >&2; exit 1;; esac
 echo "ci/mutants.sh: building the scratch copy and running the catching tests unmutated"
 build_copy || { cat "$scratch/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
-run_tests "$filters" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
+# The unmutated run is the one with a JUnit report (runs/junit/mutants*.xml): the mutants'
+# runs fail on purpose, and the table below is their report.
+source "$root/ci/junit-lib.sh"
+indoubt_junit_args mutants
+run_tests "$filters" "${junit[@]}" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
+indoubt_junit_check mutants || exit 1
 
 status=0
 table="| mutant | caught by | seconds |\n| --- | --- | --- |\n"

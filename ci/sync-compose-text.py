@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes docker-compose.yml into Sources/InDoubt/Cluster/Compose/ComposeFileText.swift,
+"""Writes docker-compose.yml into Sources/InDoubt/Cluster/Compose/ComposeFile+Text.swift,
 the harness's embedded copy (a unit test fails while the two differ).
 Usage: python3 ci/sync-compose-text.py"""
 import pathlib
@@ -16,4 +16,4 @@ swift = (
     '    public static let text = #"""\n' + text + '\n"""#\n'
     "}\n"
 )
-(root / "Sources/InDoubt/Cluster/Compose/ComposeFileText.swift").write_text(swift)
+(root / "Sources/InDoubt/Cluster/Compose/ComposeFile+Text.swift").write_text(swift)

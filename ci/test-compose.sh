@@ -6,7 +6,7 @@
 # backend tests and every claim suite with INDOUBT_BACKEND=compose and
 # INDOUBT_REQUIRE_FAULTS=1 (a missing prerequisite fails instead of skipping). At the end it
 # checks that no container, network or build folder of the run is left, and stops the
-# dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running).
+# dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running). JUnit XML: runs/junit/compose*.xml.
 # Usage (as root): bash ci/test-compose.sh [extra swift test arguments, e.g. --scratch-path .build-x]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +67,10 @@ filter='ComposeBackendTests|ComposeHygieneTests|ComposeProjectTests|ComposeReape
 filter+='|ExperimentClaims|ExperimentClaimsXCTests|RetryClaims|ResolutionClaims'
 step "swift test on the compose backend"
 status=0
-swift test --filter "$filter" "$@" || status=$?
+source ci/junit-lib.sh
+indoubt_junit_args compose
+swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
+indoubt_junit_check compose || status=1
 
 leftovers=$( { "$DOCKER" ps -a --filter label=indoubt.owner.pid --format '{{.Names}}';
                "$DOCKER" network ls --filter label=indoubt.owner.pid --format '{{.Name}}';

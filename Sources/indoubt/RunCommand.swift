@@ -156,7 +156,7 @@ struct RunCommand: AsyncParsableCommand {
             print("fenced \(outcome.fencedSessions) orphaned server session(s) before resolving and the final read")
         }
         if let drain = outcome.drain {
-            print("unfenced: waited \(String(format: "%.1f", Double(drain.waited.components.seconds) + Double(drain.waited.components.attoseconds) / 1e18)) s after the resolution for the clients' sockets to drain"
+            print("unfenced: waited \(String(format: "%.1f", drain.waited.seconds)) s after the resolution for the clients' sockets to drain"
                   + (drain.pendingAtFinalRead > 0 ? "; \(drain.pendingAtFinalRead) still held unacknowledged data at the final read" : ""))
         }
         for leftover in outcome.leftovers {

@@ -142,8 +142,7 @@ struct ComposeProjectTests {
 
     @Test("The embedded compose file is the repository's docker-compose.yml, byte for byte")
     func embeddedFileMatchesRepository() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let file = try String(contentsOf: root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
+        let file = try String(contentsOf: PackageRoot.file("docker-compose.yml"), encoding: .utf8)
         #expect(file == ComposeFile.text, "docker-compose.yml changed: run python3 ci/sync-compose-text.py")
     }
 

@@ -5,9 +5,7 @@ import Testing
 
 @Suite("The GitHub Actions workflow for users")
 struct WorkflowLintTests {
-    static let workflow = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("ci/github/indoubt.yml")
+    static let workflow = PackageRoot.file("ci/github/indoubt.yml")
 
     @Test("actionlint finds nothing wrong with ci/github/indoubt.yml")
     func actionlintIsClean() async throws {
@@ -26,5 +24,15 @@ struct WorkflowLintTests {
         #expect(text.contains(#"postgres: ["15", "16", "17", "18"]"#))
         #expect(text.contains("INDOUBT_PG: ${{ matrix.postgres }}"))
         #expect(text.contains("run: bash ci/test.sh"))
+    }
+
+    @Test("The workflow keeps runs/junit and publishes it as a test report, even when a test fails")
+    func junitIsUploadedAndReported() throws {
+        let text = try String(contentsOf: Self.workflow, encoding: .utf8)
+        let steps = text.components(separatedBy: "\n      - ").dropFirst()
+        let upload = steps.first { $0.contains("actions/upload-artifact@") && $0.contains("path: runs/junit/") }
+        let report = steps.first { $0.contains("mikepenz/action-junit-report@") && $0.contains("report_paths: runs/junit/*.xml") }
+        #expect(upload?.contains("if: always()") == true, "no step uploads runs/junit/ with if: always()")
+        #expect(report?.contains("if: always()") == true, "no step publishes runs/junit/*.xml with if: always()")
     }
 }

@@ -19,10 +19,3 @@ public struct Measurement: Sendable, Codable, Equatable {
     /// The largest sample; 0 when empty.
     public var max: Double { samples.max() ?? 0 }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A run's folder: Jepsen's store. Every file a run, a re-check or a recovery writes has
-/// its name here, and the analysis (results.json, summary.txt, timeline.html) has one
-/// writer, ``store(results:summary:timeline:result:options:)``, used by `indoubt run`, by
-/// `indoubt check` and by the Ctrl-C path.
+/// its name here. The one writer of the analysis (results.json, summary.txt,
+/// timeline.html), ``store(results:summary:timeline:result:options:)``, is in
+/// `Report/RunFolder+Analysis.swift`: it needs the report's types, which sit above Store.
 public struct RunFolder: Sendable, Hashable {
     /// The history, one operation per line, written through as the run goes.
     public static let historyFileName = "history.jsonl"
@@ -49,23 +49,4 @@ public struct RunFolder: Sendable, Hashable {
     public var resolution: URL { url.appendingPathComponent(Self.resolutionFileName) }
     /// `server-NODE.log`.
     public func serverLog(node name: String) -> URL { url.appendingPathComponent(Self.serverLogFileName(node: name)) }
-
-    /// Writes the analysis of a run: results.json, summary.txt and timeline.html, each
-    /// replaced atomically. Returns the files written.
-    ///
-    /// - Throws: ``ReportError/cannotWrite(file:reason:)``.
-    @discardableResult
-    public func store(
-        results: RunResults, summary: Summary, timeline: Timeline, result: SetCheckResult,
-        options: TimelineOptions = TimelineOptions()
-    ) throws -> [URL] {
-        try results.write(to: self.results)
-        do {
-            try Data(summary.text.utf8).write(to: self.summary, options: .atomic)
-        } catch {
-            throw ReportError.cannotWrite(file: self.summary, reason: (error as? LocalizedError)?.errorDescription ?? "\(error)")
-        }
-        let page = try TimelineReport.write(timeline: timeline, result: result, results: results, to: url, options: options)
-        return [self.results, self.summary, page]
-    }
 }

@@ -116,7 +116,7 @@ public struct Experiment: Sendable {
         let info = RunInfo(
             postgresVersion: postgresVersion, backend: target.backendName, fault: configuration.faultName,
             strategy: configuration.strategy.name, clients: configuration.clients,
-            durationSeconds: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18,
+            durationSeconds: duration.seconds,
             client: configuration.client.rawValue, fenced: configuration.fence)
         let results = RunResults(result: result, run: info, complete: true)
         let summary = Summary(result, complete: true, fenced: configuration.fence)

@@ -178,29 +178,3 @@ public struct ComposeProject: Sendable, Hashable {
         return nil
     }
 }
-
-/// Where the compose file comes from.
-public enum ComposeFile: Sendable, Hashable {
-    /// The harness's own copy (``ComposeFile/text``), given on standard input.
-    case embedded
-    /// A file on disk (`INDOUBT_COMPOSE_FILE`).
-    case path(URL)
-
-    /// `INDOUBT_COMPOSE_FILE` when set, else the embedded copy.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ComposeFile {
-        if let path = environment["INDOUBT_COMPOSE_FILE"], !path.isEmpty { return .path(URL(fileURLWithPath: path)) }
-        return .embedded
-    }
-}
-
-/// Which docker CLI the compose backend runs.
-public enum Docker {
-    /// `INDOUBT_DOCKER`, else Debian's `/usr/bin/docker` (from `docker.io`, matching the
-    /// engine it ships with), else `docker` on `PATH`. `ci/docker-lib.sh` chooses the same way.
-    public static func cli(environment: [String: String] = ProcessInfo.processInfo.environment,
-                           isExecutable: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }) -> String {
-        if let explicit = environment["INDOUBT_DOCKER"], !explicit.isEmpty { return explicit }
-        if isExecutable("/usr/bin/docker") { return "/usr/bin/docker" }
-        return "docker"
-    }
-}
