@@ -25,9 +25,11 @@ public enum HistoryReader {
     /// Streams a history: calls `body` with each complete operation, in file order.
     ///
     /// ```swift
-    /// var checker = SetChecker()
-    /// let scan = try HistoryReader.forEachOperation(in: url) { checker.consume($0) }
-    /// let result = checker.result()   // scan.truncated tells whether the run was cut short
+    /// var acknowledged = 0
+    /// let scan = try HistoryReader.forEachOperation(in: url) { operation in
+    ///     if operation.f == .add && operation.type == .ok { acknowledged += 1 }
+    /// }
+    /// // scan.truncated tells whether the run was cut short
     /// ```
     ///
     /// - Throws: ``HistoryReadError``, or whatever `body` throws.

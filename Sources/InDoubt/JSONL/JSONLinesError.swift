@@ -1,8 +1,8 @@
 import Foundation
 
-/// Why a ``JSONLinesWriter`` or ``JSONLinesReader`` failed, always with the file. The
-/// owners (``HistoryRecorder``, ``HistoryReader``, ``IntentLog``) turn it into their own
-/// public error, which says what to do about it for their file.
+/// Why a ``JSONLinesWriter`` or ``JSONLinesReader`` failed, always with the file. Each
+/// user of this layer turns it into its own public error, which says what to do about
+/// its file.
 enum JSONLinesError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The folder that should hold the file does not exist.
     case missingFolder(URL)

@@ -9,8 +9,8 @@ import Glibc
 /// tolerates. `FileHandle.write(contentsOf:)` does the same job at several times the cost,
 /// which showed in the harness's throughput.
 ///
-/// Not synchronized: its owner serializes the calls (``HistoryRecorder`` and ``IntentLog``
-/// write under their lock, which also keeps the lines in order).
+/// Not synchronized: its owner serializes the calls, under a lock of its own that also
+/// keeps the lines in order.
 final class JSONLinesWriter {
     /// What to do with what the file already holds.
     enum Start {
