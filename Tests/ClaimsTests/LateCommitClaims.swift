@@ -57,8 +57,8 @@ struct LateCommitClaims {
         #expect(!result.unresolved.isEmpty)
         let table = Set(run.tableElements)
         for element in result.unresolved {
-            #expect(run.resolveOperations[element]?.error?.contains("in progress") == true,
-                    "element \(element): \(run.resolveOperations[element]?.error ?? "no verdict")")
+            #expect(run.resolveOperations[element]?.evidence?.contains("in progress") == true,
+                    "element \(element): \(run.resolveOperations[element]?.evidence ?? "no verdict")")
         }
         // The session that held each transaction in progress committed it after the look.
         #expect(result.unresolved.contains { table.contains($0) }, "no late COMMIT landed")

@@ -113,7 +113,7 @@ struct ResolutionClaims {
         let prepared = try await run.query("SELECT count(*) FROM pg_prepared_xacts")
         #expect(try prepared.first?.int(0) == 0, "prepared transactions were left behind")
 
-        let evidence = run.resolveOperations.values.compactMap(\.error)
+        let evidence = run.resolveOperations.values.compactMap(\.evidence)
         switch fault {
         case .dropReplies:
             // The aligned client's PREPARE applied and its reply was lost: only the resolver
@@ -151,9 +151,9 @@ struct ResolutionClaims {
         for element in result.indeterminate {
             let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
             #expect(resolutions[element]?.resolution == expected,
-                    "element \(element): resolved \(resolutions[element]?.resolution?.rawValue ?? "nothing") (\(resolutions[element]?.error ?? "")), the table says \(expected)",
+                    "element \(element): resolved \(resolutions[element]?.resolution?.rawValue ?? "nothing") (\(resolutions[element]?.evidence ?? "")), the table says \(expected)",
                     sourceLocation: sourceLocation)
-            #expect(resolutions[element]?.error?.contains(evidence) == true, sourceLocation: sourceLocation)
+            #expect(resolutions[element]?.evidence?.contains(evidence) == true, sourceLocation: sourceLocation)
         }
         if fault == .partition {
             // The COMMIT sent into the partition never arrived: at least that write aborted.

@@ -92,8 +92,8 @@ struct RetryClaims {
             let completion = run.lastCompletion[element]
             #expect(completion?.type == .ok)
             #expect((completion?.attempt ?? 0) >= 2)
-            #expect(completion?.error?.contains("WARNING 25P01: there is no transaction in progress") == true,
-                    "element \(element): \(completion?.error ?? "no warning recorded")")
+            #expect(completion?.warning?.contains("WARNING 25P01: there is no transaction in progress") == true,
+                    "element \(element): \(completion?.warning ?? "no warning recorded")")
         }
         // The strategy trusts its answer: nothing is left to resolve.
         #expect(result.indeterminate.isEmpty)

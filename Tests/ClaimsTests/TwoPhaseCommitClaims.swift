@@ -21,8 +21,8 @@ struct TwoPhaseCommitClaims {
         #expect(pin.held?.error?.hasPrefix(SecondPhaseInDoubt.preparedMarker) == true, "its error: \(pin.held?.error ?? "none")")
         // The resolver found it prepared and committed it; the table has it once.
         #expect(pin.heldVerdict?.resolution == .committed)
-        #expect(pin.heldVerdict?.error?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
-                "the resolver's evidence: \(pin.heldVerdict?.error ?? "none")")
+        #expect(pin.heldVerdict?.evidence?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
+                "the resolver's evidence: \(pin.heldVerdict?.evidence ?? "none")")
         #expect(pin.heldCopies == 1, "element \(SecondPhaseInDoubt.heldElement) is in the table \(pin.heldCopies) times")
         #expect(result.unresolved.isEmpty)
         #expect(result.misresolved.isEmpty)
@@ -49,8 +49,8 @@ final class TwoPhaseCommitClaimsXCTests: ServerTestCase {
         XCTAssertTrue(pin.held?.error?.hasPrefix(SecondPhaseInDoubt.preparedMarker) == true,
                       "its error: \(pin.held?.error ?? "none"); \(report)")
         XCTAssertEqual(pin.heldVerdict?.resolution, .committed, report)
-        XCTAssertTrue(pin.heldVerdict?.error?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
-                      "the resolver's evidence: \(pin.heldVerdict?.error ?? "none"); \(report)")
+        XCTAssertTrue(pin.heldVerdict?.evidence?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
+                      "the resolver's evidence: \(pin.heldVerdict?.evidence ?? "none"); \(report)")
         XCTAssertEqual(pin.heldCopies, 1, report)
         XCTAssertEqual(result.unresolved, [], report)
         XCTAssertEqual(result.misresolved, [], report)

@@ -83,7 +83,7 @@ struct StrategyTests {
         printer.observe(HistoryOperation(index: 0, time: 0, process: .client(0), type: .info, f: .add, value: 215, error: "timeout"))
         printer.observe(HistoryOperation(
             index: 1, time: 1, process: .client(0), type: .ok, f: .resolve, value: 215,
-            error: "transaction 796 is 'committed'", resolution: .committed))
+            evidence: "transaction 796 is 'committed'", resolution: .committed))
         #expect(lines.all == ["215 :info\n", "--- 215 resolved committed: transaction 796 is 'committed' ---\n"])
     }
 }

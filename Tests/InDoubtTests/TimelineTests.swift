@@ -197,7 +197,7 @@ struct TimelineHostileInputTests {
         var operations = [
             HistoryOperation(index: 0, time: .min, process: .client(0), type: .invoke, f: .add, value: 1),
             HistoryOperation(index: 1, time: .max, process: .client(0), type: .info, f: .add, value: 1, error: "x"),
-            HistoryOperation(index: 2, time: -5, process: .nemesis, type: .ok, f: .startFault, error: "partition"),
+            HistoryOperation(index: 2, time: -5, process: .nemesis, type: .ok, f: .startFault, fault: "partition"),
             HistoryOperation(index: 3, time: -1, process: .client(1), type: .invoke, f: .add, value: 2),
             HistoryOperation(index: 4, time: -2, process: .client(1), type: .ok, f: .add, value: 2),
         ]

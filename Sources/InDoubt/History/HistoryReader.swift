@@ -5,6 +5,10 @@ import Foundation
 /// The file is read in chunks and decoded line by line, so
 /// ``forEachOperation(in:_:)`` checks a history of any length in constant memory.
 ///
+/// It reads every version of ``HistoryFormat``: a version-1 history (no header line) is
+/// handed on as version 2 says it (``HistoryOperation/upgradedFromVersion1()``); a newer
+/// version is ``HistoryReadError/unknownVersion(file:version:)``.
+///
 /// Tolerance rules:
 /// - A last line without its terminating newline that does not decode is a partial line
 ///   left by a killed run: it is skipped and reported as `truncated`.
@@ -38,11 +42,31 @@ public enum HistoryReader {
         in file: URL, _ body: (HistoryOperation) throws -> Void
     ) throws -> HistoryScan {
         let decoder = JSONDecoder()
+        var version = HistoryFormat.headerlessVersion
+        var firstLine = true
+        var count = 0
         let scan: JSONLinesScan
         do {
-            scan = try JSONLinesReader.forEachLine(
-                in: file, decode: { try decoder.decode(HistoryOperation.self, from: $0) }
-            ) { operation, _ in try body(operation) }
+            scan = try JSONLinesReader.forEachLine(in: file, decode: { line -> Line in
+                defer { firstLine = false }
+                if firstLine, let header = try? decoder.decode(HistoryFormat.Header.self, from: line),
+                    header.format == HistoryFormat.name
+                {
+                    return .header(header)
+                }
+                return .operation(try decoder.decode(HistoryOperation.self, from: line))
+            }) { line, _ in
+                switch line {
+                case .header(let header):
+                    guard (HistoryFormat.headerlessVersion...HistoryFormat.version).contains(header.version) else {
+                        throw HistoryReadError.unknownVersion(file: file, version: header.version)
+                    }
+                    version = header.version
+                case .operation(let operation):
+                    try body(version == 1 ? operation.upgradedFromVersion1() : operation)
+                    count += 1
+                }
+            }
         } catch let error as JSONLinesError {
             throw HistoryReadError(error)
         }
@@ -51,9 +75,15 @@ public enum HistoryReader {
         if scan.records == 0, let torn = scan.torn {
             throw HistoryReadError.corruptLine(file: file, line: torn.line, reason: torn.reason)
         }
-        guard scan.records > 0 else {
+        guard count > 0 else {
             throw HistoryReadError.empty(file)
         }
-        return HistoryScan(file: file, count: scan.records, truncated: scan.torn != nil)
+        return HistoryScan(file: file, count: count, truncated: scan.torn != nil)
+    }
+
+    /// A decoded line: the header, or an operation as the file's version wrote it.
+    private enum Line {
+        case header(HistoryFormat.Header)
+        case operation(HistoryOperation)
     }
 }

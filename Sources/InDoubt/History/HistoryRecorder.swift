@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// Records a run's history: numbers each operation, stamps it with a monotonic time and
-/// appends it, as one JSON line, to `history.jsonl`.
+/// appends it, as one JSON line, to `history.jsonl`, after a header line that names the
+/// format's version (``HistoryFormat``).
 ///
 /// Every line is written through with one `write(2)` as soon as it is appended
 /// (``JSONLinesWriter``), so a run
@@ -55,6 +56,7 @@ public final class HistoryRecorder: Sendable {
         if let file {
             do throws(JSONLinesError) {
                 writer = try JSONLinesWriter(file: file, start: .empty)
+                try writer?.write(line: HistoryFormat.headerLine)
             } catch .missingFolder {
                 throw HistoryRecorderError.missingFolder(file: file)
             } catch {
@@ -80,14 +82,15 @@ public final class HistoryRecorder: Sendable {
     @discardableResult
     public func append(
         process: HistoryOperation.Process, type: HistoryOperation.Kind, f: HistoryOperation.Function,
-        value: Int? = nil, values: [Int]? = nil, error: String? = nil,
-        resolution: HistoryOperation.Resolution? = nil, attempt: Int? = nil
+        value: Int? = nil, values: [Int]? = nil, error: String? = nil, warning: String? = nil,
+        fault: String? = nil, evidence: String? = nil, resolution: HistoryOperation.Resolution? = nil,
+        attempt: Int? = nil
     ) -> HistoryOperation {
         let operation = state.withLock { state -> HistoryOperation in
             let operation = HistoryOperation(
                 index: state.nextIndex, time: Self.nanoseconds(since: start), process: process,
                 type: type, f: f, value: value, values: values, error: error,
-                resolution: resolution, attempt: attempt)
+                warning: warning, fault: fault, evidence: evidence, resolution: resolution, attempt: attempt)
             state.nextIndex += 1
             write(operation, into: &state)
             return operation
