@@ -3,8 +3,9 @@
 /// A write is invoked (`type == .invoke`) and completes as `.ok` (acknowledged),
 /// `.fail` (definitely not applied) or `.info` (indeterminate). The final read is an
 /// `.ok` operation whose `values` hold every element read, duplicates included.
-/// Faults appear as operations of the `.nemesis` process; a strategy's verdict on an
-/// indeterminate write appears as a `.resolve` operation.
+/// Faults appear as operations of the `.nemesis` process (the fault's name in ``fault``); a
+/// strategy's verdict on an indeterminate write appears as a `.resolve` operation (what it
+/// rests on in ``evidence``).
 public struct HistoryOperation: Codable, Sendable, Equatable {
     /// The kind of entry.
     public enum Kind: String, Codable, Sendable, CaseIterable {

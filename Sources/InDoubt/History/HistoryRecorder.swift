@@ -45,7 +45,8 @@ public final class HistoryRecorder: Sendable {
     /// Creates a recorder and, if `file` is given, creates (or empties) that file.
     ///
     /// - Parameters:
-    ///   - file: Where to write the history, one JSON operation per line. An existing file is
+    ///   - file: Where to write the history: the header line, then one JSON operation per
+    ///     line. An existing file is
     ///     replaced. `nil` keeps the operations in memory instead (see ``operations``).
     ///   - observer: Called with every appended operation, after it is written, outside the
     ///     recorder's lock. Calls from concurrent appends may arrive out of index order.
