@@ -39,7 +39,7 @@ struct CheckVerdictTests {
             recorder.append(process: .client(0), type: type, f: .add, value: element, error: type == .ok ? nil : "server [40001]: made up")
         }
         if let resolution = row.resolution {
-            recorder.append(process: .client(0), type: .ok, f: .resolve, value: 2, error: "made-up evidence", resolution: resolution)
+            recorder.append(process: .client(0), type: .ok, f: .resolve, value: 2, evidence: "made-up evidence", resolution: resolution)
         }
         recorder.append(process: .client(1), type: .invoke, f: .read)
         recorder.append(process: .client(1), type: .ok, f: .read, values: row.read)

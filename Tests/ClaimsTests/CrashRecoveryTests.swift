@@ -33,7 +33,7 @@ struct CrashRecoveryTests {
         while !deadline.hasPassed && run.isRunning {
             let text = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
             let started = text.split(separator: "\n").contains {
-                $0.contains(#""f":"start-fault""#) && $0.contains(#""error":"partition""#) && $0.contains(#""type":"ok""#)
+                $0.contains(#""f":"start-fault""#) && $0.contains(#""fault":"partition""#) && $0.contains(#""type":"ok""#)
             }
             if started { return true }
             try await Task.sleep(for: .milliseconds(20))

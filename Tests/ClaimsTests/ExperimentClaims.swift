@@ -96,7 +96,7 @@ struct ExperimentClaims {
 
         // The partition was in force from its start's completion to its heal's invocation,
         // as the history's fault operations record them.
-        let partition = run.history.filter { $0.process == .nemesis && $0.error == Fault.Kind.partition.rawValue }
+        let partition = run.history.filter { $0.process == .nemesis && $0.fault == Fault.Kind.partition.rawValue }
         let inForce = try claim.require(partition.first { $0.f == .startFault && $0.type == .ok }, "the partition never started")
         let healed = try claim.require(partition.first { $0.f == .stopFault && $0.type == .invoke }, "the partition was never healed")
         let window = inForce.time...healed.time

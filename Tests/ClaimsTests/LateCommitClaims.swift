@@ -50,8 +50,8 @@ struct LateCommitClaims {
         claim.expect(!result.unresolved.isEmpty, "every write in doubt was resolved")
         let table = Set(run.tableElements)
         for element in result.unresolved {
-            claim.expect(run.resolveOperations[element]?.error?.contains("in progress") == true,
-                         "element \(element): \(run.resolveOperations[element]?.error ?? "no verdict")")
+            claim.expect(run.resolveOperations[element]?.evidence?.contains("in progress") == true,
+                         "element \(element): \(run.resolveOperations[element]?.evidence ?? "no verdict")")
         }
         // The session that held each transaction in progress committed it after the look.
         claim.expect(result.unresolved.contains { table.contains($0) }, "no late COMMIT landed")

@@ -107,7 +107,7 @@ struct ResolutionClaims {
             let prepared = try await claim.query("SELECT count(*) FROM pg_prepared_xacts")
             claim.expectEqual(try prepared.first?.int(0), 0, "prepared transactions were left behind")
 
-            let evidence = run.resolveOperations.values.compactMap(\.error)
+            let evidence = run.resolveOperations.values.compactMap(\.evidence)
             switch fault {
             case .dropReplies:
                 // The aligned client's PREPARE applied and its reply was lost: only the resolver
@@ -146,9 +146,9 @@ struct ResolutionClaims {
         for element in result.indeterminate {
             let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
             claim.expect(resolutions[element]?.resolution == expected,
-                         "element \(element): resolved \(resolutions[element]?.resolution?.rawValue ?? "nothing") (\(resolutions[element]?.error ?? "")), the table says \(expected)")
-            claim.expect(resolutions[element]?.error?.contains(evidence) == true,
-                         "element \(element): evidence \(resolutions[element]?.error ?? "none") lacks \(evidence)")
+                         "element \(element): resolved \(resolutions[element]?.resolution?.rawValue ?? "nothing") (\(resolutions[element]?.evidence ?? "")), the table says \(expected)")
+            claim.expect(resolutions[element]?.evidence?.contains(evidence) == true,
+                         "element \(element): evidence \(resolutions[element]?.evidence ?? "none") lacks \(evidence)")
         }
         if fault == .partition {
             // The COMMIT sent into the partition never arrived: at least that write aborted.

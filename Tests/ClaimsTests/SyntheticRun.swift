@@ -60,9 +60,10 @@ enum SyntheticRun {
             .enumerated()
             .map { index, event in
                 let e = event.element
+                let isFault = e.process == .nemesis  // its text is the fault's name
                 return HistoryOperation(
                     index: index, time: e.time, process: e.process, type: e.type, f: e.f, value: e.value,
-                    values: e.values, error: e.error)
+                    values: e.values, error: isFault ? nil : e.error, fault: isFault ? e.error : nil)
             }
         return (operations, survivor)
     }

@@ -20,8 +20,8 @@ struct TwoPhaseCommitClaims {
             claim.expect(pin.held?.error?.hasPrefix(SecondPhaseInDoubt.preparedMarker) == true, "its error: \(pin.held?.error ?? "none")")
             // The resolver found it prepared and committed it; the table has it once.
             claim.expectEqual(pin.heldVerdict?.resolution, .committed)
-            claim.expect(pin.heldVerdict?.error?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
-                         "the resolver's evidence: \(pin.heldVerdict?.error ?? "none")")
+            claim.expect(pin.heldVerdict?.evidence?.contains(SecondPhaseInDoubt.foundPreparedMarker) == true,
+                         "the resolver's evidence: \(pin.heldVerdict?.evidence ?? "none")")
             claim.expectEqual(pin.heldCopies, 1, "element \(SecondPhaseInDoubt.heldElement) in the table")
             claim.expectEqual(result.unresolved, [])
             claim.expectEqual(result.misresolved, [])

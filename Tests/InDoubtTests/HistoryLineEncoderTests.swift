@@ -8,11 +8,15 @@ struct HistoryLineEncoderTests {
         HistoryOperation(index: 0, time: 12, process: .client(3), type: .invoke, f: .add, value: 217),
         HistoryOperation(index: 1, time: 1_000_000_123, process: .client(3), type: .info, f: .add, value: 217,
                          error: "timeout: \"COMMIT\" sent\\n\n\t\u{1}/é", attempt: 2),
-        HistoryOperation(index: 2, time: 5, process: .nemesis, type: .ok, f: .startFault, error: "partition"),
+        HistoryOperation(index: 2, time: 5, process: .nemesis, type: .ok, f: .startFault, fault: "partition"),
+        HistoryOperation(index: 6, time: 9, process: .nemesis, type: .fail, f: .stopFault,
+                         error: "iptables: \"busy\"", fault: "slow"),
+        HistoryOperation(index: 7, time: 10, process: .client(1), type: .ok, f: .add, value: 4,
+                         warning: "WARNING 25P01: there is no transaction in progress", attempt: 3),
         HistoryOperation(index: 3, time: 6, process: .client(5), type: .ok, f: .read, values: [3, 1, 1, -4]),
         HistoryOperation(index: 4, time: 7, process: .client(5), type: .ok, f: .read, values: []),
         HistoryOperation(index: 5, time: 8, process: .client(0), type: .ok, f: .resolve, value: 9,
-                         error: "pg_xact_status = committed", resolution: .committed),
+                         evidence: "pg_xact_status = committed", resolution: .committed),
     ]
 
     @Test("Byte for byte equal to JSONEncoder with sorted keys", arguments: operations)

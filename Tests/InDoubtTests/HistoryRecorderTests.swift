@@ -56,7 +56,7 @@ struct HistoryRecorderTests {
         let recorder = try HistoryRecorder(file: file)
         let invoke = recorder.append(process: .client(3), type: .invoke, f: .add, value: 7)
         recorder.append(process: .client(3), type: .info, f: .add, value: 7, error: "timeout")
-        recorder.append(process: .nemesis, type: .info, f: .startFault, error: "partition")
+        recorder.append(process: .nemesis, type: .info, f: .startFault, fault: "partition")
         recorder.append(process: .client(0), type: .ok, f: .read, values: [7, 7])
         recorder.append(
             process: .client(0), type: .ok, f: .resolve, value: 7, resolution: .committed,
@@ -68,15 +68,17 @@ struct HistoryRecorderTests {
 
         let text = try String(contentsOf: file, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        try #require(lines.count == 6, "five lines, each ending with a newline")
+        try #require(lines.count == 7, "the header and five operations, each ending with a newline")
         #expect(lines.last == "")
-        #expect(lines[0] == #"{"f":"add","index":0,"process":3,"time":\#(invoke.time),"type":"invoke","value":7}"#)
-        #expect(lines[2].contains(#""process":"nemesis""#))
-        #expect(lines[2].contains(#""f":"start-fault""#))
-        #expect(lines[3].contains(#""values":[7,7]"#))
-        #expect(lines[4].contains(#""resolution":"committed""#))
+        #expect(lines[0] == #"{"format":"indoubt-history","version":2}"#)
+        #expect(lines[1] == #"{"f":"add","index":0,"process":3,"time":\#(invoke.time),"type":"invoke","value":7}"#)
+        #expect(lines[3].contains(#""process":"nemesis""#))
+        #expect(lines[3].contains(#""f":"start-fault""#))
+        #expect(lines[3].contains(#""fault":"partition""#))
+        #expect(lines[4].contains(#""values":[7,7]"#))
+        #expect(lines[5].contains(#""resolution":"committed""#))
 
-        let decoded = try lines.dropLast().map {
+        let decoded = try lines.dropFirst().dropLast().map {
             try JSONDecoder().decode(HistoryOperation.self, from: Data($0.utf8))
         }
         #expect(decoded.map(\.index) == [0, 1, 2, 3, 4])

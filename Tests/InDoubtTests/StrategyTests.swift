@@ -83,8 +83,23 @@ struct StrategyTests {
         printer.observe(HistoryOperation(index: 0, time: 0, process: .client(0), type: .info, f: .add, value: 215, error: "timeout"))
         printer.observe(HistoryOperation(
             index: 1, time: 1, process: .client(0), type: .ok, f: .resolve, value: 215,
-            error: "transaction 796 is 'committed'", resolution: .committed))
+            evidence: "transaction 796 is 'committed'", resolution: .committed))
         #expect(lines.all == ["215 :info\n", "--- 215 resolved committed: transaction 796 is 'committed' ---\n"])
+    }
+
+    @Test("The progress printer names a fault that failed, and a resolver that failed, with their errors")
+    func progressShowsFailures() {
+        let lines = Lines()
+        let printer = ProgressPrinter(width: 40) { lines.append($0) }
+        printer.observe(HistoryOperation(
+            index: 0, time: 0, process: .nemesis, type: .fail, f: .startFault, error: "iptables: busy", fault: "partition"))
+        printer.observe(HistoryOperation(
+            index: 1, time: 1, process: .client(0), type: .fail, f: .resolve, value: 7,
+            error: "the resolver failed: gone", resolution: .unknown))
+        #expect(lines.all == [
+            "--- fault partition started FAILED: iptables: busy ---\n",
+            "--- 7 resolved unknown: no evidence: the resolver failed: gone ---\n",
+        ])
     }
 }
 

@@ -3,16 +3,16 @@ import Foundation
 
 /// Builds histories with explicit times (in milliseconds) for the timeline and `indoubt
 /// check` tests: writes as invocation/completion pairs, faults as the nemesis records them
-/// (an invocation, then `:ok`, with the fault's name in `error`), and the final read.
+/// (an invocation, then `:ok`, with the fault's name in `fault`), and the final read.
 struct TimedHistory {
     private(set) var operations: [HistoryOperation] = []
 
     private mutating func add(_ process: HistoryOperation.Process, _ type: HistoryOperation.Kind,
                               _ f: HistoryOperation.Function, at milliseconds: Double, value: Int? = nil,
-                              values: [Int]? = nil, error: String? = nil) {
+                              values: [Int]? = nil, error: String? = nil, fault: String? = nil) {
         operations.append(HistoryOperation(
             index: operations.count, time: Int64(milliseconds * 1_000_000), process: process, type: type, f: f,
-            value: value, values: values, error: error))
+            value: value, values: values, error: error, fault: fault))
     }
 
     /// A write of `element` by `client` from `start` to `end` (ms) that completes as `outcome`.
@@ -30,11 +30,11 @@ struct TimedHistory {
 
     /// A fault that starts at `start` and, with `end`, is healed then.
     mutating func fault(_ name: String, from start: Double, to end: Double? = nil) {
-        add(.nemesis, .invoke, .startFault, at: start - 1, error: name)
-        add(.nemesis, .ok, .startFault, at: start, error: name)
+        add(.nemesis, .invoke, .startFault, at: start - 1, fault: name)
+        add(.nemesis, .ok, .startFault, at: start, fault: name)
         if let end {
-            add(.nemesis, .invoke, .stopFault, at: end - 1, error: name)
-            add(.nemesis, .ok, .stopFault, at: end, error: name)
+            add(.nemesis, .invoke, .stopFault, at: end - 1, fault: name)
+            add(.nemesis, .ok, .stopFault, at: end, fault: name)
         }
     }
 
@@ -44,11 +44,13 @@ struct TimedHistory {
         add(.client(client), .ok, .read, at: time, values: values)
     }
 
-    /// The history as `history.jsonl` text, one JSON operation per line.
+    /// The history as `history.jsonl` text: the format's header line, then one JSON
+    /// operation per line.
     func jsonLines() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try operations.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+        return String(decoding: HistoryFormat.headerLine, as: UTF8.self) + "\n"
+            + (try operations.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined())
     }
 
     /// Three clients, a partition, one unacknowledged survivor (6) and one lost write (5):

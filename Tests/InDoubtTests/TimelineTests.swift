@@ -188,6 +188,22 @@ struct TimelineTests {
         #expect(TimelineFormat.tick(0.5) == "0.5")
         #expect(TimelineFormat.tick(250) == "250")
     }
+
+    @Test("an acknowledgement's warning and a failed fault's error reach the timeline")
+    func warningsAndFailedFaults() {
+        let timeline = TimelineCollector.timeline([
+            HistoryOperation(index: 0, time: 1, process: .client(0), type: .invoke, f: .add, value: 1),
+            HistoryOperation(index: 1, time: 2, process: .client(0), type: .ok, f: .add, value: 1,
+                             warning: "WARNING 25P01", attempt: 2),
+            HistoryOperation(index: 2, time: 3, process: .nemesis, type: .fail, f: .startFault,
+                             error: "tc: busy", fault: "slow"),
+        ])
+        let write = timeline.writes[0]
+        #expect(write.warning == "WARNING 25P01")
+        #expect(write.error == nil)
+        #expect(TimelineSelection.hover(write, highlight: nil, resolution: nil).hasSuffix("warning: WARNING 25P01"))
+        #expect(timeline.failedFaults == ["slow: tc: busy"])
+    }
 }
 
 @Suite("Timeline page with hostile input")
@@ -197,7 +213,7 @@ struct TimelineHostileInputTests {
         var operations = [
             HistoryOperation(index: 0, time: .min, process: .client(0), type: .invoke, f: .add, value: 1),
             HistoryOperation(index: 1, time: .max, process: .client(0), type: .info, f: .add, value: 1, error: "x"),
-            HistoryOperation(index: 2, time: -5, process: .nemesis, type: .ok, f: .startFault, error: "partition"),
+            HistoryOperation(index: 2, time: -5, process: .nemesis, type: .ok, f: .startFault, fault: "partition"),
             HistoryOperation(index: 3, time: -1, process: .client(1), type: .invoke, f: .add, value: 2),
             HistoryOperation(index: 4, time: -2, process: .client(1), type: .ok, f: .add, value: 2),
         ]

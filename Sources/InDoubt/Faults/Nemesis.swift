@@ -120,7 +120,7 @@ public final class Nemesis: Sendable {
     private func apply(_ index: Int) async {
         let schedule = schedules[index]
         let fault = target.fault(schedule.kind, rate: schedule.rate)
-        history.append(process: .nemesis, type: .invoke, f: .startFault, error: fault.description)
+        history.append(process: .nemesis, type: .invoke, f: .startFault, fault: fault.description)
         do {
             var commands = fault.applyCommands
             // A partition also loses what is on the wire: with a slow link, the replies
@@ -134,22 +134,24 @@ public final class Nemesis: Sendable {
                 $0.active[index] = fault
                 $0.applied[index] = true
             }
-            history.append(process: .nemesis, type: .ok, f: .startFault, error: fault.description)
+            history.append(process: .nemesis, type: .ok, f: .startFault, fault: fault.description)
         } catch {
             state.withLock { $0.errors.append("applying \(fault): \(error)") }
-            history.append(process: .nemesis, type: .fail, f: .startFault, error: "\(fault): \(error)")
+            history.append(
+                process: .nemesis, type: .fail, f: .startFault, error: String(describing: error), fault: fault.description)
         }
     }
 
     private func heal(_ index: Int) async {
         guard let fault = state.withLock({ $0.active.removeValue(forKey: index) }) else { return }
-        history.append(process: .nemesis, type: .invoke, f: .stopFault, error: fault.description)
+        history.append(process: .nemesis, type: .invoke, f: .stopFault, fault: fault.description)
         do {
             try await target.heal(fault)
-            history.append(process: .nemesis, type: .ok, f: .stopFault, error: fault.description)
+            history.append(process: .nemesis, type: .ok, f: .stopFault, fault: fault.description)
         } catch {
             state.withLock { $0.errors.append("healing \(fault): \(error)") }
-            history.append(process: .nemesis, type: .fail, f: .stopFault, error: "\(fault): \(error)")
+            history.append(
+                process: .nemesis, type: .fail, f: .stopFault, error: String(describing: error), fault: fault.description)
         }
     }
 

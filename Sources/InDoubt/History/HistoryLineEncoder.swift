@@ -37,7 +37,9 @@ enum HistoryLineEncoder {
 
         if let attempt = operation.attempt { key("attempt"); number(attempt) }
         if let error = operation.error { key("error"); string(error) }
+        if let evidence = operation.evidence { key("evidence"); string(evidence) }
         key("f"); string(operation.f.rawValue)
+        if let fault = operation.fault { key("fault"); string(fault) }
         key("index"); number(operation.index)
         key("process")
         switch operation.process {
@@ -57,6 +59,7 @@ enum HistoryLineEncoder {
             }
             out.append(UInt8(ascii: "]"))
         }
+        if let warning = operation.warning { key("warning"); string(warning) }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -3,8 +3,9 @@
 /// A write is invoked (`type == .invoke`) and completes as `.ok` (acknowledged),
 /// `.fail` (definitely not applied) or `.info` (indeterminate). The final read is an
 /// `.ok` operation whose `values` hold every element read, duplicates included.
-/// Faults appear as operations of the `.nemesis` process; a strategy's verdict on an
-/// indeterminate write appears as a `.resolve` operation.
+/// Faults appear as operations of the `.nemesis` process (the fault's name in ``fault``); a
+/// strategy's verdict on an indeterminate write appears as a `.resolve` operation (what it
+/// rests on in ``evidence``).
 public struct HistoryOperation: Codable, Sendable, Equatable {
     /// The kind of entry.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -94,9 +95,15 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
     public var value: Int?
     /// The elements read (for `.read` completions), duplicates included.
     public var values: [Int]?
-    /// The error text of a failed or indeterminate completion, a warning that came with an
-    /// acknowledgement, a fault's description, or the evidence of a `.resolve` verdict.
+    /// The error text of a `.fail` or `.info` completion (for the nemesis: why the fault
+    /// could not be applied or healed).
     public var error: String?
+    /// A warning that came with an `.ok` `.add` (the 25P01 of a re-sent COMMIT).
+    public var warning: String?
+    /// For `start-fault` and `stop-fault`: the fault's name (`partition`, `slow`, …).
+    public var fault: String?
+    /// For `.resolve`: what the verdict rests on (e.g. `pg_xact_status 'committed'`).
+    public var evidence: String?
     /// For `.resolve`: the strategy's verdict.
     public var resolution: Resolution?
     /// Attempt number for strategies that retry (1 for the first try); on a completion, how
@@ -106,8 +113,8 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
     /// Creates an operation.
     public init(
         index: Int, time: Int64, process: Process, type: Kind, f: Function,
-        value: Int? = nil, values: [Int]? = nil, error: String? = nil,
-        resolution: Resolution? = nil, attempt: Int? = nil
+        value: Int? = nil, values: [Int]? = nil, error: String? = nil, warning: String? = nil,
+        fault: String? = nil, evidence: String? = nil, resolution: Resolution? = nil, attempt: Int? = nil
     ) {
         self.index = index
         self.time = time
@@ -117,6 +124,9 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
         self.value = value
         self.values = values
         self.error = error
+        self.warning = warning
+        self.fault = fault
+        self.evidence = evidence
         self.resolution = resolution
         self.attempt = attempt
     }

@@ -12,6 +12,9 @@ public enum HistoryReadError: Error, Sendable, Equatable, CustomStringConvertibl
     case empty(URL)
     /// A line (1-based `line`) is not an operation, and it is not a partial last line.
     case corruptLine(file: URL, line: Int, reason: String)
+    /// The header line names a version of ``HistoryFormat`` this build does not know (a
+    /// newer indoubt wrote it).
+    case unknownVersion(file: URL, version: Int)
 
     /// A sentence that says what went wrong and what to do.
     public var description: String {
@@ -32,6 +35,10 @@ public enum HistoryReadError: Error, Sendable, Equatable, CustomStringConvertibl
                 + "not an InDoubt history, or it was edited or damaged: each line must be one "
                 + "JSON operation as written by HistoryRecorder. Only a partial last line (a "
                 + "killed run) is tolerated."
+        case .unknownVersion(let file, let version):
+            return "\(file.path) is a version \(version) history; this indoubt reads versions "
+                + "\(HistoryFormat.headerlessVersion) to \(HistoryFormat.version). Check it with the indoubt "
+                + "that wrote it (or a newer one), or update this one."
         }
     }
 

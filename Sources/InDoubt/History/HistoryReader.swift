@@ -5,6 +5,10 @@ import Foundation
 /// The file is read in chunks and decoded line by line, so
 /// ``forEachOperation(in:_:)`` checks a history of any length in constant memory.
 ///
+/// It reads every version of ``HistoryFormat``: a version-1 history (no header line) is
+/// handed on as version 2 says it (``HistoryOperation/upgradedFromVersion1()``); a newer
+/// version is ``HistoryReadError/unknownVersion(file:version:)``.
+///
 /// Tolerance rules:
 /// - A last line without its terminating newline that does not decode is a partial line
 ///   left by a killed run: it is skipped and reported as `truncated`.
@@ -25,9 +29,11 @@ public enum HistoryReader {
     /// Streams a history: calls `body` with each complete operation, in file order.
     ///
     /// ```swift
-    /// var checker = SetChecker()
-    /// let scan = try HistoryReader.forEachOperation(in: url) { checker.consume($0) }
-    /// let result = checker.result()   // scan.truncated tells whether the run was cut short
+    /// var acknowledged = 0
+    /// let scan = try HistoryReader.forEachOperation(in: url) { operation in
+    ///     if operation.f == .add && operation.type == .ok { acknowledged += 1 }
+    /// }
+    /// // scan.truncated tells whether the run was cut short
     /// ```
     ///
     /// - Throws: ``HistoryReadError``, or whatever `body` throws.
@@ -35,119 +41,49 @@ public enum HistoryReader {
     public static func forEachOperation(
         in file: URL, _ body: (HistoryOperation) throws -> Void
     ) throws -> HistoryScan {
-        let handle = try open(file)
-        defer { try? handle.close() }
-
         let decoder = JSONDecoder()
-        var buffer = Data()
-        var lineNumber = 0
+        var version = HistoryFormat.headerlessVersion
+        var firstLine = true
         var count = 0
-        let chunkSize = 1 << 16
-
-        while true {
-            let chunk: Data?
-            do {
-                chunk = try handle.read(upToCount: chunkSize)
-            } catch {
-                throw HistoryReadError.unreadable(file, reason: String(describing: error))
-            }
-            guard let chunk, !chunk.isEmpty else { break }
-            buffer.append(chunk)
-
-            var lineStart = buffer.startIndex
-            while let newline = buffer[lineStart...].firstIndex(of: 0x0A) {
-                lineNumber += 1
-                let line = buffer[lineStart..<newline]
-                lineStart = buffer.index(after: newline)
-                guard !isBlank(line) else { continue }
-                do {
-                    try body(try decode(line, decoder: decoder))
-                } catch let error as LineError {
-                    throw HistoryReadError.corruptLine(
-                        file: file, line: lineNumber, reason: error.reason)
+        let scan: JSONLinesScan
+        do {
+            scan = try JSONLinesReader.forEachLine(in: file, decode: { line -> Line in
+                defer { firstLine = false }
+                if firstLine, let header = try? decoder.decode(HistoryFormat.Header.self, from: line),
+                    header.format == HistoryFormat.name
+                {
+                    return .header(header)
                 }
-                count += 1
+                return .operation(try decoder.decode(HistoryOperation.self, from: line))
+            }) { line, _ in
+                switch line {
+                case .header(let header):
+                    guard (HistoryFormat.headerlessVersion...HistoryFormat.version).contains(header.version) else {
+                        throw HistoryReadError.unknownVersion(file: file, version: header.version)
+                    }
+                    version = header.version
+                case .operation(let operation):
+                    try body(version == 1 ? operation.upgradedFromVersion1() : operation)
+                    count += 1
+                }
             }
-            buffer = Data(buffer[lineStart...])
+        } catch let error as JSONLinesError {
+            throw HistoryReadError(error)
         }
-
-        var truncated = false
-        if !isBlank(buffer) {
-            lineNumber += 1
-            do {
-                try body(try decode(buffer, decoder: decoder))
-                count += 1
-            } catch let error as LineError {
-                // A partial last line is a killed run — unless it is the only thing there,
-                // in which case this is not a history at all.
-                guard count > 0 else {
-                    throw HistoryReadError.corruptLine(
-                        file: file, line: lineNumber, reason: error.reason)
-                }
-                truncated = true
-            }
+        // A torn last line is a killed run — unless it is the only thing there, in which
+        // case this is not a history at all.
+        if scan.records == 0, let torn = scan.torn {
+            throw HistoryReadError.corruptLine(file: file, line: torn.line, reason: torn.reason)
         }
         guard count > 0 else {
             throw HistoryReadError.empty(file)
         }
-        return HistoryScan(file: file, count: count, truncated: truncated)
+        return HistoryScan(file: file, count: count, truncated: scan.torn != nil)
     }
 
-    // MARK: - Private
-
-    /// A line that does not decode; kept apart from errors thrown by the caller's body.
-    private struct LineError: Error {
-        var reason: String
-    }
-
-    private static func open(_ file: URL) throws -> FileHandle {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder) else {
-            throw HistoryReadError.missingFile(file)
-        }
-        guard !isFolder.boolValue else {
-            throw HistoryReadError.isFolder(file)
-        }
-        do {
-            return try FileHandle(forReadingFrom: file)
-        } catch {
-            throw HistoryReadError.unreadable(file, reason: String(describing: error))
-        }
-    }
-
-    private static func decode(_ line: Data, decoder: JSONDecoder) throws -> HistoryOperation {
-        do {
-            return try decoder.decode(HistoryOperation.self, from: line)
-        } catch let error as DecodingError {
-            throw LineError(reason: describe(error))
-        } catch {
-            throw LineError(reason: String(describing: error))
-        }
-    }
-
-    private static func isBlank(_ bytes: Data) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return keys.isEmpty ? "" : " at \"\(keys)\""
-        }
-        switch error {
-        case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                return "not valid JSON"
-            }
-            return context.debugDescription + path(context)
-        case .keyNotFound(let key, _):
-            return "missing field \"\(key.stringValue)\""
-        case .typeMismatch(let type, let context):
-            return "expected \(type)\(path(context))"
-        case .valueNotFound(let type, let context):
-            return "missing \(type)\(path(context))"
-        @unknown default:
-            return String(describing: error)
-        }
+    /// A decoded line: the header, or an operation as the file's version wrote it.
+    private enum Line {
+        case header(HistoryFormat.Header)
+        case operation(HistoryOperation)
     }
 }

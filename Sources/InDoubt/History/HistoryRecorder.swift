@@ -1,13 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 
 /// Records a run's history: numbers each operation, stamps it with a monotonic time and
-/// appends it, as one JSON line, to `history.jsonl`.
+/// appends it, as one JSON line, to `history.jsonl`, after a header line that names the
+/// format's version (``HistoryFormat``).
 ///
-/// Every line is written through with one `write(2)` as soon as it is appended, so a run
+/// Every line is written through with one `write(2)` as soon as it is appended
+/// (``JSONLinesWriter``), so a run
 /// that is killed (even with `SIGKILL`) leaves every completed line on disk; at worst the
 /// last line is partial, which ``HistoryReader`` tolerates and reports.
 ///
@@ -37,7 +36,7 @@ public final class HistoryRecorder: Sendable {
 
     private struct State {
         var nextIndex = 0
-        var handle: FileHandle?
+        var writer: JSONLinesWriter?
         var closed = false
         var kept: [HistoryOperation] = []
         var firstError: HistoryRecorderError?
@@ -46,21 +45,29 @@ public final class HistoryRecorder: Sendable {
     /// Creates a recorder and, if `file` is given, creates (or empties) that file.
     ///
     /// - Parameters:
-    ///   - file: Where to write the history, one JSON operation per line. An existing file is
+    ///   - file: Where to write the history: the header line, then one JSON operation per
+    ///     line. An existing file is
     ///     replaced. `nil` keeps the operations in memory instead (see ``operations``).
     ///   - observer: Called with every appended operation, after it is written, outside the
     ///     recorder's lock. Calls from concurrent appends may arrive out of index order.
     /// - Throws: ``HistoryRecorderError/missingFolder(file:)`` if the file's folder does not
     ///   exist, ``HistoryRecorderError/cannotCreate(file:reason:)`` if it cannot be created.
     public init(file: URL?, observer: (@Sendable (HistoryOperation) -> Void)? = nil) throws {
-        var handle: FileHandle?
+        var writer: JSONLinesWriter?
         if let file {
-            handle = try Self.createFile(file)
+            do throws(JSONLinesError) {
+                writer = try JSONLinesWriter(file: file, start: .empty)
+                try writer?.write(line: HistoryFormat.headerLine)
+            } catch .missingFolder {
+                throw HistoryRecorderError.missingFolder(file: file)
+            } catch {
+                throw HistoryRecorderError.cannotCreate(file: file, reason: error.reason)
+            }
         }
         self.file = file
         self.observer = observer
         self.start = ContinuousClock.now
-        self.state = Mutex(State(handle: handle))
+        self.state = Mutex(State(writer: writer))
     }
 
     deinit {
@@ -76,14 +83,15 @@ public final class HistoryRecorder: Sendable {
     @discardableResult
     public func append(
         process: HistoryOperation.Process, type: HistoryOperation.Kind, f: HistoryOperation.Function,
-        value: Int? = nil, values: [Int]? = nil, error: String? = nil,
-        resolution: HistoryOperation.Resolution? = nil, attempt: Int? = nil
+        value: Int? = nil, values: [Int]? = nil, error: String? = nil, warning: String? = nil,
+        fault: String? = nil, evidence: String? = nil, resolution: HistoryOperation.Resolution? = nil,
+        attempt: Int? = nil
     ) -> HistoryOperation {
         let operation = state.withLock { state -> HistoryOperation in
             let operation = HistoryOperation(
                 index: state.nextIndex, time: Self.nanoseconds(since: start), process: process,
                 type: type, f: f, value: value, values: values, error: error,
-                resolution: resolution, attempt: attempt)
+                warning: warning, fault: fault, evidence: evidence, resolution: resolution, attempt: attempt)
             state.nextIndex += 1
             write(operation, into: &state)
             return operation
@@ -98,10 +106,8 @@ public final class HistoryRecorder: Sendable {
         state.withLock { state in
             guard !state.closed else { return }
             state.closed = true
-            if let handle = state.handle {
-                try? handle.close()
-                state.handle = nil
-            }
+            state.writer?.close()
+            state.writer = nil
         }
     }
 
@@ -128,62 +134,20 @@ public final class HistoryRecorder: Sendable {
             state.kept.append(operation)
             return
         }
-        guard !state.closed, let handle = state.handle else {
+        guard !state.closed, let writer = state.writer else {
             remember(.appendAfterClose(file: file, index: operation.index), in: &state)
             return
         }
-        do {
-            var line = HistoryLineEncoder.encode(operation)
-            line.append(0x0A)
-            try Self.writeThrough(line, to: handle.fileDescriptor)
+        do throws(JSONLinesError) {
+            try writer.write(line: HistoryLineEncoder.encode(operation))
         } catch {
-            remember(
-                .writeFailed(file: file, index: operation.index, reason: String(describing: error)),
-                in: &state)
-        }
-    }
-
-    /// One `write(2)` per line (looping only on a short write): the line reaches the kernel
-    /// at once, so a killed run keeps it. `FileHandle.write(contentsOf:)` does the same job
-    /// at several times the cost, which showed in the harness's throughput.
-    private static func writeThrough(_ bytes: [UInt8], to descriptor: Int32) throws {
-        try bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            guard var next = buffer.baseAddress else { return }
-            var left = buffer.count
-            while left > 0 {
-                let written = Glibc.write(descriptor, next, left)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                left -= written
-                next += written
-            }
+            remember(.writeFailed(file: file, index: operation.index, reason: error.reason), in: &state)
         }
     }
 
     private func remember(_ error: HistoryRecorderError, in state: inout State) {
         if state.firstError == nil {
             state.firstError = error
-        }
-    }
-
-    private static func createFile(_ file: URL) throws -> FileHandle {
-        let folder = file.deletingLastPathComponent()
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder),
-            isFolder.boolValue
-        else {
-            throw HistoryRecorderError.missingFolder(file: file)
-        }
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw HistoryRecorderError.cannotCreate(
-                file: file, reason: "the file system refused to create it")
-        }
-        do {
-            return try FileHandle(forWritingTo: file)
-        } catch {
-            throw HistoryRecorderError.cannotCreate(file: file, reason: String(describing: error))
         }
     }
 

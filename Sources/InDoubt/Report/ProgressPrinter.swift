@@ -36,15 +36,16 @@ public final class ProgressPrinter: Sendable {
         case (.startFault, .ok), (.stopFault, .ok), (.startFault, .fail), (.stopFault, .fail):
             flush()
             let verb = operation.f == .startFault ? "started" : "healed"
-            let status = operation.type == .ok ? "" : " FAILED"
-            write("--- fault \(operation.error ?? "?") \(verb)\(status) ---\n")
+            let status = operation.type == .ok ? "" : " FAILED: \(operation.error ?? "no error recorded")"
+            write("--- fault \(operation.fault ?? "?") \(verb)\(status) ---\n")
         case (.fence, .ok):
             flush()
             write("--- fenced: \(operation.value ?? 0) orphaned session(s) terminated and gone ---\n")
         case (.resolve, _):
             guard let element = operation.value, let resolution = operation.resolution else { return }
             flush()
-            write("--- \(element) resolved \(resolution.rawValue): \(operation.error ?? "no evidence") ---\n")
+            let grounds = operation.evidence ?? operation.error.map { "no evidence: \($0)" } ?? "no evidence"
+            write("--- \(element) resolved \(resolution.rawValue): \(grounds) ---\n")
         default:
             return
         }

@@ -180,7 +180,7 @@ public struct Experiment: Sendable {
             let completion = await configuration.strategy.write(context)
             history.append(
                 process: .client(client), type: completion.type, f: .add, value: element, error: completion.error,
-                attempt: completion.attempts)
+                warning: completion.warning, attempt: completion.attempts)
             switch completion.type {
             case .ok: nemesis.acknowledged()
             case .info: indeterminate.append(IndeterminateWrite(element: element, client: client, token: completion.token))
@@ -282,18 +282,18 @@ public struct Experiment: Sendable {
     }
 
     /// One `.resolve` operation per verdict, by the client that wrote the element: `.ok`
-    /// for committed or aborted, `.info` for unknown; the evidence in `error`.
+    /// for committed or aborted, `.info` for unknown; the evidence in `evidence`.
     private func record(_ verdicts: [Int: ResolutionVerdict], for writes: [IndeterminateWrite], in history: HistoryRecorder) {
         for write in writes {
             guard let verdict = verdicts[write.element] else { continue }
             history.append(
                 process: .client(write.client), type: verdict.resolution == .unknown ? .info : .ok, f: .resolve,
-                value: write.element, error: verdict.evidence, resolution: verdict.resolution)
+                value: write.element, evidence: verdict.evidence, resolution: verdict.resolution)
         }
     }
 
     /// A `.fail` `.resolve` operation, resolution `unknown`, for every write of a resolver
-    /// that kept failing.
+    /// that kept failing: no evidence, the resolver's errors in `error`.
     private func recordFailure(_ reason: String, for writes: [IndeterminateWrite], in history: HistoryRecorder) {
         for write in writes {
             history.append(

@@ -2,9 +2,11 @@
 public struct WriteCompletion: Sendable, Hashable {
     /// `.ok`, `.fail` or `.info`.
     public var type: HistoryOperation.Kind
-    /// The error text, for `.fail` and `.info`; for `.ok`, a warning that came with the
-    /// acknowledgement (the 25P01 of a re-sent COMMIT), if any.
+    /// The error text, for `.fail` and `.info`.
     public var error: String?
+    /// For `.ok`: a warning that came with the acknowledgement (the 25P01 of a re-sent
+    /// COMMIT), if any.
+    public var warning: String?
     /// What the strategy needs to resolve the write later if it ends indeterminate (a
     /// transaction id, a gid, a ledger id, a request key); `nil` for strategies that
     /// resolve nothing. The experiment hands it back in ``IndeterminateWrite/token``.
@@ -14,9 +16,13 @@ public struct WriteCompletion: Sendable, Hashable {
     public var attempts: Int?
 
     /// Creates a completion.
-    public init(type: HistoryOperation.Kind, error: String? = nil, token: String? = nil, attempts: Int? = nil) {
+    public init(
+        type: HistoryOperation.Kind, error: String? = nil, warning: String? = nil, token: String? = nil,
+        attempts: Int? = nil
+    ) {
         self.type = type
         self.error = error
+        self.warning = warning
         self.token = token
         self.attempts = attempts
     }

@@ -36,18 +36,21 @@ public struct TimelineWrite: Sendable, Equatable {
     public var outcome: TimelineOutcome
     /// The completion's error text, if any.
     public var error: String?
+    /// The warning that came with an acknowledgement, if any.
+    public var warning: String?
     /// Attempt number, for strategies that retry.
     public var attempt: Int?
 
     /// Creates a write attempt.
     public init(client: Int, element: Int, start: Int64, end: Int64, outcome: TimelineOutcome,
-                error: String? = nil, attempt: Int? = nil) {
+                error: String? = nil, warning: String? = nil, attempt: Int? = nil) {
         self.client = client
         self.element = element
         self.start = start
         self.end = end
         self.outcome = outcome
         self.error = error
+        self.warning = warning
         self.attempt = attempt
     }
 

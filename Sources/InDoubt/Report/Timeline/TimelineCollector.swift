@@ -2,13 +2,13 @@
 /// any length can be streamed through it (``HistoryReader/forEachOperation(in:_:)``).
 ///
 /// It keeps one small record per write attempt (not the operations themselves), and keeps
-/// one copy of each distinct error text.
+/// one copy of each distinct error or warning text.
 ///
 /// - `.add` invocations are paired with the same process's next completion; an
 ///   invocation the history never completes becomes an ``TimelineOutcome/open`` attempt
 ///   that runs to the end of the history.
 /// - A fault window opens at a `start-fault` `:ok` and closes at the first `stop-fault`
-///   `:ok` of the same name (the name is the operation's `error` field); a fault still in
+///   `:ok` of the same name (the operation's `fault` field); a fault still in
 ///   force at the end runs to the end.
 /// - The last `:ok` read is the final read.
 public struct TimelineCollector: Sendable {
@@ -53,16 +53,16 @@ public struct TimelineCollector: Sendable {
                 resolutions[element] = resolution
             }
         case .startFault:
-            let name = operation.error ?? "fault"
+            let name = operation.fault ?? "fault"
             switch operation.type {
             case .ok: openFaults.append((name, operation.time))
-            case .fail, .info: failedFaults.append(name)
+            case .fail, .info: failedFaults.append(operation.error.map { "\(name): \($0)" } ?? name)
             case .invoke: break
             }
         case .fence:
             break
         case .stopFault:
-            let name = operation.error ?? "fault"
+            let name = operation.fault ?? "fault"
             if operation.type == .ok, let open = openFaults.firstIndex(where: { $0.name == name }) {
                 let fault = openFaults.remove(at: open)
                 faults.append(TimelineFault(name: fault.name, start: fault.start, end: operation.time, healed: true))
@@ -106,10 +106,10 @@ public struct TimelineCollector: Sendable {
         writes.append(TimelineWrite(
             client: client, element: element, start: invocation?.time ?? operation.time, end: operation.time,
             outcome: outcome, error: operation.error.map { intern($0) },
-            attempt: operation.attempt ?? invocation?.attempt))
+            warning: operation.warning.map { intern($0) }, attempt: operation.attempt ?? invocation?.attempt))
     }
 
-    /// One shared copy per distinct error text, so thousands of identical timeouts cost one.
+    /// One shared copy per distinct error or warning text, so thousands of identical timeouts cost one.
     private mutating func intern(_ text: String) -> String {
         if let known = errorTexts[text] { return known }
         if errorTexts.count < 10_000 { errorTexts[text] = text }

@@ -43,7 +43,8 @@ struct TimelineSelection {
         aggregated = writes.indices.filter { !keep[$0] }.map { writes[$0] }
     }
 
-    /// The hover text of a write: element, client, outcome, latency, times, error, verdict.
+    /// The hover text of a write: element, client, outcome, latency, times, verdict, error
+    /// or warning.
     static func hover(_ write: TimelineWrite, highlight: TimelineHighlight?,
                       resolution: HistoryOperation.Resolution?) -> String {
         var parts = [
@@ -59,6 +60,7 @@ struct TimelineSelection {
         }
         if let resolution { parts.append("resolved \(resolution.rawValue)") }
         if let error = write.error { parts.append("error: \(error)") }
+        if let warning = write.warning { parts.append("warning: \(warning)") }
         return parts.joined(separator: " · ")
     }
 

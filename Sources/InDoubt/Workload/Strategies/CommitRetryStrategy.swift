@@ -40,7 +40,7 @@ public struct CommitRetryStrategy: CommitStrategy {
                 let reply = try await connection.commit(deadline: deadline)
                 let warnings = reply.notices.map { "\($0.severity) \($0.sqlState): \($0.message)" }
                 let note = warnings.isEmpty ? nil : "\(Self.trustedWarningNote) (\(reply.commandTag ?? "no tag")): \(warnings.joined(separator: "; "))"
-                return WriteCompletion(type: .ok, error: note, attempts: number)
+                return WriteCompletion(type: .ok, warning: note, attempts: number)
             } catch {
                 context.session.reset()
                 lastError = error

@@ -44,12 +44,6 @@ public struct IntentRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// Why an intent log could not be written or read.
-public struct IntentLogError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong, with the file and the line or system error.
-    public var description: String
-}
-
 /// A client's local, append-only intent log (JSON lines): before a transaction begins,
 /// its id and element are written **and flushed to disk**, so that a client restarted from
 /// the log alone knows which transactions it may have left in doubt.
@@ -60,7 +54,7 @@ public struct IntentLogError: Error, Sendable, CustomStringConvertible {
 public final class IntentLog: Sendable {
     /// The file.
     public let url: URL
-    private let descriptor = Mutex<Int32>(-1)
+    private let writer = Mutex<JSONLinesWriter?>(nil)
 
     /// A log at `url` (nothing is opened until the first write).
     public init(url: URL) {
@@ -73,19 +67,23 @@ public final class IntentLog: Sendable {
 
     /// Starts an empty log (creating its folder), replacing any previous run's.
     public func reset() throws {
-        try descriptor.withLock { fd in
-            if fd >= 0 { Glibc.close(fd) }
-            fd = -1
+        try writer.withLock { writer in
+            writer?.close()
+            writer = nil
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            fd = try Self.open(url, truncate: true)
+            do throws(JSONLinesError) {
+                writer = try JSONLinesWriter(file: url, start: .empty)
+            } catch {
+                throw IntentLogError(error)
+            }
         }
     }
 
     /// Appends an intent and returns once it is on disk.
     public func appendIntent(_ record: IntentRecord) async throws {
-        // Flush through a duplicate of the descriptor, so that a concurrent close() cannot
-        // make the fsync hit whatever file reuses the number.
-        let fd = dup(try append(record))
+        // Flush through a duplicate of the descriptor, taken under the lock, so that a
+        // concurrent close() cannot make the fsync hit whatever file reuses the number.
+        let fd = try append(record, duplicatingDescriptor: true)
         guard fd >= 0 else {
             throw IntentLogError(description: "could not flush \(url.path): \(String(cString: strerror(errno)))")
         }
@@ -104,60 +102,46 @@ public final class IntentLog: Sendable {
     /// Appends an outcome (not flushed: losing it only makes a restarted client resolve a
     /// write it did not need to).
     public func appendOutcome(_ record: IntentRecord) throws {
-        _ = try append(record)
+        _ = try append(record, duplicatingDescriptor: false)
     }
 
     /// Closes the file. Later appends reopen it.
     public func close() {
-        descriptor.withLock { fd in
-            if fd >= 0 { Glibc.close(fd) }
-            fd = -1
+        writer.withLock { writer in
+            writer?.close()
+            writer = nil
         }
     }
 
-    private func append(_ record: IntentRecord) throws -> Int32 {
+    /// Writes `record` as one line; returns a duplicate of the file's descriptor if asked
+    /// (`-1` if `dup` failed), else `-1`.
+    private func append(_ record: IntentRecord, duplicatingDescriptor: Bool) throws -> Int32 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var line = try encoder.encode(record)
-        line.append(0x0A)
-        return try descriptor.withLock { fd in
-            if fd < 0 { fd = try Self.open(url, truncate: false) }
-            let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard written == line.count else {
-                throw IntentLogError(description: "could not append to \(url.path): \(written < 0 ? String(cString: strerror(errno)) : "short write")")
+        return try writer.withLock { writer in
+            do {
+                // A restarted client appends to what its log holds.
+                let open = try writer ?? JSONLinesWriter(file: url, start: .appending)
+                writer = open
+                try open.write(record, encoder: encoder)
+                return duplicatingDescriptor ? dup(open.descriptor) : -1
+            } catch let error as JSONLinesError {
+                throw IntentLogError(error)
             }
-            return fd
         }
-    }
-
-    private static func open(_ url: URL, truncate: Bool) throws -> Int32 {
-        let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0)
-        let fd = Glibc.open(url.path, flags, 0o644)
-        guard fd >= 0 else {
-            throw IntentLogError(description: "could not open the intent log \(url.path): \(String(cString: strerror(errno)))")
-        }
-        return fd
     }
 
     /// Every record of the log at `url`, in order. A partial last line (a crash in the
     /// middle of a write) is skipped; a damaged line before the last is an error.
     public static func read(_ url: URL) throws -> [IntentRecord] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw IntentLogError(description: "could not read the intent log \(url.path): \(error.localizedDescription)")
-        }
-        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
         let decoder = JSONDecoder()
         var records: [IntentRecord] = []
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            do {
-                records.append(try decoder.decode(IntentRecord.self, from: Data(line)))
-            } catch {
-                if index == lines.count - 1 { break }  // the unterminated tail of an interrupted write
-                throw IntentLogError(description: "\(url.path) line \(index + 1) is not an intent record: \(error)")
-            }
+        do {
+            try JSONLinesReader.forEachLine(
+                in: url, decode: { try decoder.decode(IntentRecord.self, from: $0) }
+            ) { record, _ in records.append(record) }
+        } catch let error as JSONLinesError {
+            throw IntentLogError(error)
         }
         return records
     }
