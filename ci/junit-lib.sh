@@ -12,12 +12,13 @@
 indoubt_junit_dir="${INDOUBT_JUNIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/runs/junit}"
 
 # Sets the array `junit` to the swift test arguments that write STEP's files, and removes
-# the files an earlier run left, so that indoubt_junit_check sees this run's.
-# Usage: indoubt_junit_args STEP; swift test "${junit[@]}" ...
+# the files an earlier run left, so that indoubt_junit_check sees this run's. WORKERS (default
+# 1) is how many XCTest cases run at once.
+# Usage: indoubt_junit_args STEP [WORKERS]; swift test "${junit[@]}" ...
 indoubt_junit_args() {
   mkdir -p "$indoubt_junit_dir"
   rm -f "$indoubt_junit_dir/$1.xml" "$indoubt_junit_dir/$1-swift-testing.xml"
-  junit=(--parallel --num-workers 1 --xunit-output "$indoubt_junit_dir/$1.xml")
+  junit=(--parallel --num-workers "${2:-1}" --xunit-output "$indoubt_junit_dir/$1.xml")
 }
 
 # Fails, saying why, unless STEP's two files exist and hold at least one test case between

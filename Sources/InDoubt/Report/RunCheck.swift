@@ -1,7 +1,7 @@
 import Foundation
 
 /// Re-checks a recorded run from its history alone (`indoubt check`): streams
-/// `history.jsonl` through the ``SetChecker`` and a ``TimelineCollector``, then writes
+/// `history.jsonl` through the ``Analysis`` (the checker and the timeline), then writes
 /// `results.json`, `summary.txt` and `timeline.html` next to it.
 ///
 /// The history holds the recorded final read, so no server is needed. What the history
@@ -68,19 +68,15 @@ public enum RunCheck {
         _ path: URL, write: Bool = true, options: TimelineOptions = TimelineOptions()
     ) throws -> Outcome {
         let (historyFile, folder) = try locate(path)
-        var checker = SetChecker()
-        var collector = TimelineCollector()
+        var analysis = Analysis()
         let scan: HistoryScan
         do {
-            scan = try HistoryReader.forEachOperation(in: historyFile) { operation in
-                checker.consume(operation)
-                collector.consume(operation)
-            }
+            scan = try HistoryReader.forEachOperation(in: historyFile) { analysis.consume($0) }
         } catch let error as HistoryReadError {
             throw RunCheckError.unreadableHistory(error)
         }
-        let result = checker.result()
-        let timeline = collector.timeline()
+        let result = analysis.result
+        let timeline = analysis.timeline
 
         var notes: [String] = []
         if scan.truncated {
@@ -94,20 +90,18 @@ public enum RunCheck {
         let resultsFile = RunFolder(folder).results
         let (info, source, previouslyComplete) = runInfo(resultsFile: resultsFile, timeline: timeline, notes: &notes)
         let complete = !scan.truncated && result.hasFinalRead && previouslyComplete
-        let results = RunResults(result: result, run: info, complete: complete)
-        let summary = Summary(result, complete: complete, fenced: info.fenced ?? true)
+        let conclusion = analysis.conclude(run: info, complete: complete)
 
         var written: [URL] = []
         if write {
             do {
-                written = try RunFolder(folder).store(
-                    results: results, summary: summary, timeline: timeline, result: result, options: options)
+                written = try conclusion.store(in: RunFolder(folder), options: options)
             } catch let error as ReportError {
                 throw RunCheckError.cannotWrite(error)
             }
         }
         return Outcome(
-            historyFile: historyFile, folder: folder, result: result, results: results, summary: summary,
+            historyFile: historyFile, folder: folder, result: result, results: conclusion.results, summary: conclusion.summary,
             operationCount: scan.count, truncated: scan.truncated, runInfoSource: source, notes: notes,
             written: written)
     }

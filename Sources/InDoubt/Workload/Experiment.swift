@@ -76,17 +76,15 @@ public struct Experiment: Sendable {
         try configuration.validate()
         let postgresVersion = try await setUp()
 
-        let checker = Mutex(SetChecker())
+        // One stream, one analysis: the checker's verdict and, for a run folder, the timeline.
+        let analysis = Mutex(Analysis(timeline: configuration.outputFolder != nil))
         let observer = self.observer
         let historyFile = configuration.outputFolder?.appendingPathComponent(RunFolder.historyFileName)
         if let folder = configuration.outputFolder {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        // One stream, two analyses: the checker's verdict and, for a run folder, the timeline.
-        let timeline = Mutex<TimelineCollector?>(configuration.outputFolder == nil ? nil : TimelineCollector())
         let history = try HistoryRecorder(file: historyFile) { operation in
-            checker.withLock { $0.consume(operation) }
-            timeline.withLock { $0?.consume(operation) }
+            analysis.withLock { $0.consume(operation) }
             observer?(operation)
         }
         defer { history.close() }
@@ -112,20 +110,17 @@ public struct Experiment: Sendable {
         let inDoubt = indeterminate.sorted { $0.element < $1.element }
         let settled = try await settle(history: history, backends: backends, inDoubt: inDoubt)
         history.close()
-        let result = checker.withLock { $0.result() }
         let info = RunInfo(
             postgresVersion: postgresVersion, backend: target.backendName, fault: configuration.faultName,
             strategy: configuration.strategy.name, clients: configuration.clients,
             durationSeconds: duration.seconds,
             client: configuration.client.rawValue, fenced: configuration.fence)
-        let results = RunResults(result: result, run: info, complete: true)
-        let summary = Summary(result, complete: true, fenced: configuration.fence)
+        let conclusion = analysis.withLock { $0.conclude(run: info, complete: true) }
         if let folder = configuration.outputFolder {
-            try RunFolder(folder).store(
-                results: results, summary: summary, timeline: timeline.withLock { ($0 ?? TimelineCollector()).timeline() }, result: result)
+            try conclusion.store(in: RunFolder(folder))
         }
         return Outcome(
-            result: result, results: results, summary: summary, historyFile: historyFile,
+            result: conclusion.result, results: conclusion.results, summary: conclusion.summary, historyFile: historyFile,
             faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: settled.fenced, drain: settled.drain,
             indeterminateWrites: inDoubt, verdicts: settled.verdicts, resolutionError: settled.resolutionError,
             leftovers: settled.leftovers,
