@@ -46,10 +46,7 @@ public final class ClaimContext: Sendable {
 
     /// Runs `sql` over a fresh connection to ``server``.
     public func query(_ sql: String) async throws -> [PostgresRow] {
-        let connection = try await PostgresConnection.connect(
-            server.connectionOptions(applicationName: "claim-query"), deadline: .after(.seconds(10)))
-        defer { connection.close() }
-        return try await connection.query(sql, deadline: .after(.seconds(10))).rows
+        try await ClaimRun.query(sql, on: server)
     }
 
     /// Records a failure unless `condition` holds.

@@ -93,6 +93,11 @@ public struct ClaimRun: Sendable {
 
     /// Runs `sql` over a fresh connection to the node, after the run.
     public func query(_ sql: String) async throws -> [PostgresRow] {
+        try await Self.query(sql, on: node)
+    }
+
+    /// Runs `sql` over a fresh connection to `node`, within 10 s.
+    static func query(_ sql: String, on node: any ExperimentTarget) async throws -> [PostgresRow] {
         let connection = try await PostgresConnection.connect(
             node.connectionOptions(applicationName: "claim-query"), deadline: .after(.seconds(10)))
         defer { connection.close() }

@@ -88,63 +88,50 @@ struct RunCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
         var configuration = try plan(folder: folder)
         configuration.outputFolder = folder
-        let cluster: RunningServer
+        let source: ExperimentTest.Server
         if let server {
-            cluster = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
+            source = .running(try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage))
         } else {
-            cluster = try await RunServer.start(
-                RunServer.backend(backend ?? ServerBackendCatalog.defaultBackend.name, pg: pg, pgImage: pgImage),
-                settings: configuration.strategy.serverSettings)
+            source = .start(try await RunServer.ready(
+                RunServer.backend(backend ?? ServerBackendCatalog.defaultBackend.name, pg: pg, pgImage: pgImage)))
         }
-        let node = cluster.target
-        // Until the run ends, results.json says it is incomplete: a killed run leaves that.
-        let info = RunInfo(
-            postgresVersion: cluster.postgresVersion, backend: node.backendName, fault: configuration.faultName,
-            strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0,
-            client: configuration.client.rawValue, fenced: configuration.fence)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try RunResults(result: SetChecker().result(), run: info, complete: false)
-                .write(to: RunFolder(folder).results)
-            // A served node's description goes in at once: a killed run leaves it for `indoubt resolve`.
-            if server != nil { cluster.copyServerLogs(to: folder) }
-        } catch {
-            await cluster.shutdown()
-            throw CLIError("cannot write to the run folder \(folder.path): \(error)")
-        }
-        let interrupt = InterruptHandler {
-            // Faults live in the node's namespace or container: removing it heals them and stops the server.
-            cluster.copyServerLogs(to: folder)
-            ServerBackendCatalog.shutdownAllNow()
-            if let partial = try? RunCheck.check(folder) {
-                print("")
-                print(partial.summary.text, terminator: "")
-                partial.notes.forEach { print("note: \($0)") }
-            }
-            print("interrupted: faults healed, server stopped; partial history and results (complete: false) in \(folder.path)")
-            fflush(nil)
-        }
-        defer { interrupt.cancel() }
-        print(cluster.description)
-        print("\(configuration.writes) writes, \(configuration.clients) \(configuration.client.rawValue) clients, strategy \(configuration.strategy.name)"
-              + (configuration.fence ? "" : ", UNFENCED") + ", faults: "
-              + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
         let printer = ProgressPrinter()
         var observer: (@Sendable (HistoryOperation) -> Void)?
         if !quiet { observer = { @Sendable operation in printer.observe(operation) } }
-        let experiment = Experiment(configuration: configuration, target: node, observer: observer)
+        var interrupt: InterruptHandler?
+        defer { interrupt?.cancel() }
         let outcome: Experiment.Outcome
         do {
-            outcome = try await experiment.run()
+            outcome = try await ExperimentTest(server: source, configuration: configuration).run(observer: observer) { cluster in
+                try prepare(folder, for: cluster, configuration: configuration)
+                interrupt = InterruptHandler {
+                    // Faults live in the node's namespace or container: removing it heals them and stops the server.
+                    cluster.copyServerLogs(to: folder)
+                    ServerBackendCatalog.shutdownAllNow()
+                    if let partial = try? RunCheck.check(folder) {
+                        print("")
+                        print(partial.summary.text, terminator: "")
+                        partial.notes.forEach { print("note: \($0)") }
+                    }
+                    print("interrupted: faults healed, server stopped; partial history and results (complete: false) in \(folder.path)")
+                    fflush(nil)
+                }
+                print(cluster.description)
+                print("\(configuration.writes) writes, \(configuration.clients) \(configuration.client.rawValue) clients, strategy \(configuration.strategy.name)"
+                      + (configuration.fence ? "" : ", UNFENCED") + ", faults: "
+                      + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
+            }
+        } catch ExperimentTest.Failure.serverDidNotStart(let error as ClusterError) {
+            // The machine is not as the harness needs it: say what to do, exit 2.
+            throw CLIError(error.description)
+        } catch ExperimentTest.Failure.runFailed(let error as CLIError) {
+            printer.flush()
+            throw error
         } catch {
             printer.flush()
-            cluster.copyServerLogs(to: folder)
-            await cluster.shutdown()
-            throw CLIError("the run failed: \(error)")
+            throw CLIError(String(describing: error))
         }
         printer.flush()
-        cluster.copyServerLogs(to: folder)
-        await cluster.shutdown()
         print("")
         print("Writes completed in \(String(format: "%.3f", outcome.results.durationS)) seconds")
         print("")
@@ -167,6 +154,22 @@ struct RunCommand: AsyncParsableCommand {
         }
         print("run folder: \(folder.path) (history.jsonl, results.json, summary.txt, timeline.html, server logs)")
         if !outcome.result.invariantsHold { throw ExitCode(1) }
+    }
+
+    /// The run folder's first files: results.json saying the run is incomplete (what a killed
+    /// run leaves) and, for a served node, its description (for `indoubt resolve`).
+    private func prepare(_ folder: URL, for cluster: RunningServer, configuration: ExperimentConfiguration) throws {
+        let info = RunInfo(
+            postgresVersion: cluster.postgresVersion, backend: cluster.target.backendName, fault: configuration.faultName,
+            strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0,
+            client: configuration.client.rawValue, fenced: configuration.fence)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Analysis(timeline: false).conclude(run: info, complete: false).results.write(to: RunFolder(folder).results)
+            if server != nil { cluster.copyServerLogs(to: folder) }
+        } catch {
+            throw CLIError("cannot write to the run folder \(folder.path): \(error)")
+        }
     }
 
     /// Turns the options into an experiment configuration for a run writing to `folder`,

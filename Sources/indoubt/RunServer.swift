@@ -34,15 +34,10 @@ enum RunServer {
         }
     }
 
-    /// Starts a server on `backend`; missing prerequisites become exit code 2 with the fix.
-    static func start(_ backend: any ServerBackend, settings: [String: String]) async throws -> RunningServer {
+    /// `backend`, once its prerequisites are here; missing ones become exit code 2 with the fix.
+    static func ready(_ backend: any ServerBackend) async throws -> any ServerBackend {
         let problems = await backend.problems()
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
-        do {
-            return try await backend.start(settings: settings)
-        } catch let error as ClusterError {
-            // The machine is not as the harness needs it: say what to do, exit 2.
-            throw CLIError(error.description)
-        }
+        return backend
     }
 }
