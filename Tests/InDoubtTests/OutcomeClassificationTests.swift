@@ -15,7 +15,7 @@ struct OutcomeClassificationTests {
 
     @Test("Nothing or only statements sent: definitely failed", arguments: [SentPhase.nothing, .statement])
     func beforeCommitIsFail(phase: SentPhase) {
-        for kind in [PostgresError.Kind.connect, .timeout, .connectionLost, .closed, .client, .rolledBack] {
+        for kind in [PostgresError.Kind.connect, .timeout, .connectionLost, .closed, .client, .rolledBack, .notReplicated] {
             let error = PostgresError(kind: kind, message: "server closed the connection unexpectedly", sent: phase)
             #expect(OutcomeClassifier.classify(error) == .fail, "\(kind)")
         }
@@ -89,6 +89,38 @@ struct OutcomeClassificationTests {
             }
             #expect(odd.kind == .client)
             #expect(OutcomeClassifier.classify(odd) == .info, "\(tags)")
+        }
+    }
+
+    @Test("A COMMIT tag with the warning that the wait for the synchronous standby was cancelled is unknown, never ok")
+    func cancelledReplicationWaitIsInfo() throws {
+        let warnings = [
+            PostgresNotice(severity: "WARNING", sqlState: "57014",
+                           message: "canceling wait for synchronous replication due to user request"),
+            PostgresNotice(severity: "WARNING", sqlState: "57P01",
+                           message: "canceling the wait for synchronous replication and terminating connection due to administrator command"),
+        ]
+        for warning in warnings {
+            for (tag, statement) in [("COMMIT", "COMMIT"), ("PREPARE TRANSACTION", "PREPARE TRANSACTION 'g'"), ("COMMIT PREPARED", "COMMIT PREPARED 'g'")] {
+                let error = try #require(throws: PostgresError.self) {
+                    try TransactionEnd.verify(QueryResult(commandTags: [tag], notices: [warning]), expectedTag: tag, statement: statement)
+                }
+                #expect(error.kind == .notReplicated)
+                #expect(error.sqlState == warning.sqlState)
+                #expect(error.sent == .commit)
+                #expect(error.message.contains(warning.message))
+                #expect(OutcomeClassifier.classify(error) == .info, "\(tag) with \(warning.sqlState)")
+            }
+        }
+        // Other warnings leave the acknowledgement alone: the re-sent COMMIT's 25P01 is the
+        // COMMIT-retry trap's own business, and a NOTICE is not a warning.
+        for notice in [
+            PostgresNotice(severity: "WARNING", sqlState: "25P01", message: "there is no transaction in progress"),
+            PostgresNotice(severity: "NOTICE", sqlState: "57014", message: "canceling wait for synchronous replication due to user request"),
+        ] {
+            #expect(throws: Never.self) {
+                try TransactionEnd.verify(QueryResult(commandTags: ["COMMIT"], notices: [notice]), expectedTag: "COMMIT", statement: "COMMIT")
+            }
         }
     }
 

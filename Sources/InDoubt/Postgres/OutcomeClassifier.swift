@@ -7,7 +7,9 @@
 /// known to roll the transaction back (``rollbackStates``, ``rollbackClasses``). Anything
 /// else is indeterminate, the absence of information: libpq's own errors, a passed
 /// deadline, a `FATAL` or `PANIC` (it ends the session and may come after the commit
-/// record was written), 40003 statement_completion_unknown, and any code not on the list.
+/// record was written), 40003 statement_completion_unknown, any code not on the list, and a
+/// success that says it did not wait for the synchronous standby
+/// (``PostgresError/Kind/notReplicated``).
 public enum OutcomeClassifier {
     /// The classification of an error.
     public enum Outcome: String, Sendable, Hashable {
@@ -40,7 +42,7 @@ public enum OutcomeClassifier {
                 return .fail
             case .server:
                 return rollsBack(error) ? .fail : .info
-            case .connect, .timeout, .connectionLost, .closed, .client:
+            case .connect, .timeout, .connectionLost, .closed, .client, .notReplicated:
                 return .info
             }
         }

@@ -14,6 +14,12 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
         /// transaction had already failed (a statement error the client swallowed) and was
         /// rolled back, with no error at all. Definitely not applied.
         case rolledBack
+        /// The server answered `COMMIT` (or `PREPARE TRANSACTION`, `COMMIT PREPARED`) with
+        /// the expected tag, but warned that it stopped waiting for the synchronous standby
+        /// ("canceling wait for synchronous replication"): the transaction committed on this
+        /// node and may never have reached the standby, so a failover can take it back. Not
+        /// an acknowledgement: its outcome is unknown.
+        case notReplicated
         /// The connection was used after it had been abandoned or closed.
         case closed
         /// libpq refused the call (for example, out of memory).

@@ -40,20 +40,47 @@ extension PostgresConnection {
     }
 }
 
-/// Reads the command tag of a statement that ends a transaction.
+/// Reads the command tag of a statement that ends a transaction, and the warnings that
+/// came with it.
 public enum TransactionEnd {
     /// The tag PostgreSQL sends instead of the expected one when the transaction had failed.
     public static let rollbackTag = "ROLLBACK"
 
+    /// The beginnings of the warnings with which PostgreSQL stops waiting for a synchronous
+    /// standby and reports success all the same: the wait cancelled (57014, by
+    /// `pg_cancel_backend` or the client's cancel request) and, for a backend being
+    /// terminated (57P01), "canceling the wait … and terminating connection".
+    public static let replicationWaitCancelled = [
+        "canceling wait for synchronous replication",
+        "canceling the wait for synchronous replication",
+    ]
+
+    /// Whether `notice` says the server stopped waiting for the synchronous standby.
+    public static func isReplicationWaitCancelled(_ notice: PostgresNotice) -> Bool {
+        notice.severity == "WARNING" && replicationWaitCancelled.contains { notice.message.hasPrefix($0) }
+    }
+
     /// Checks that `result`, the reply to `statement`, carries `expectedTag`.
     ///
     /// - Throws: ``PostgresError`` (sent `.commit`, the tag in its message): of kind
+    ///   ``PostgresError/Kind/notReplicated`` for the expected tag with a warning that the
+    ///   wait for the synchronous standby was cancelled, which classifies as `info`; of kind
     ///   ``PostgresError/Kind/rolledBack`` for a `ROLLBACK` tag, which classifies as `fail`;
     ///   of kind `client` for any other tag, or none, which classifies as `info`: a reply
     ///   the client does not understand says nothing certain about the outcome.
     public static func verify(_ result: QueryResult, expectedTag: String, statement: String) throws {
         let tag = result.commandTag
-        if tag == expectedTag { return }
+        if tag == expectedTag {
+            if let warning = result.notices.first(where: isReplicationWaitCancelled) {
+                throw PostgresError(
+                    kind: .notReplicated, sqlState: warning.sqlState, severity: warning.severity,
+                    message: "the server answered \(statement.prefix(40)) with the tag \(tag ?? ""), and with WARNING "
+                        + "\(warning.sqlState): \(warning.message): committed on this node, perhaps not on the "
+                        + "synchronous standby, so a failover may take it back",
+                    sent: .commit, statement: statement)
+            }
+            return
+        }
         if tag == rollbackTag {
             throw PostgresError(
                 kind: .rolledBack,
