@@ -106,9 +106,10 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
         var failures: [String: String] = [:]
         for gid in found {
             do {
-                _ = try await admin.query("COMMIT PREPARED \(SQLText.literal(gid))", deadline: deadline)
+                // Through the tag check, like every COMMIT PREPARED of the harness.
+                _ = try await admin.commitPrepared(gid, deadline: deadline)
                 finished.insert(gid)
-            } catch let error as PostgresError where error.kind == .server {
+            } catch let error as PostgresError where [.server, .rolledBack, .client, .notReplicated].contains(error.kind) {
                 failures[gid] = error.description
             }
         }
