@@ -10,7 +10,7 @@ struct RunResultsTests {
         "unexpected", "duplicates", "indeterminate", "unresolved", "misresolved",
         "postgres_version", "backend", "fault", "strategy", "clients", "duration_s",
         "writes_per_s", "client", "fenced", "lost_elements", "unexpected_elements", "duplicate_elements",
-        "unresolved_elements", "misresolved_elements", "failed_but_present", "errored_applied",
+        "unresolved_elements", "misresolved_elements", "failed_but_present", "failed_but_present_elements", "errored_applied",
         "errored_not_applied", "complete", "invariants_hold",
     ]
 
@@ -60,6 +60,7 @@ struct RunResultsTests {
         #expect(json["unresolved_elements"] as? [Int] == [8])
         #expect(json["misresolved_elements"] as? [Int] == [6, 7])
         #expect(json["failed_but_present"] as? Int == 1)
+        #expect(json["failed_but_present_elements"] as? [Int] == [5])
         #expect(json["errored_applied"] as? Int == 2)
         #expect(json["errored_not_applied"] as? Int == 2)
         #expect(json["ack_rate"] as? Double == 0.5)

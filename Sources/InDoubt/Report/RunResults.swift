@@ -71,6 +71,8 @@ public struct RunResults: Sendable, Equatable, Codable {
     public var misresolvedElements: [Int]
     /// How many "definitely failed" writes are in the final read (must be 0).
     public var failedButPresent: Int
+    /// The "definitely failed" writes in the final read; `null` in older results.
+    public var failedButPresentElements: [Int]?
     /// Errored (fail or info, never ok) writes that are in the final read.
     public var erroredApplied: Int
     /// Errored (fail or info, never ok) writes that are not in the final read.
@@ -117,6 +119,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         unresolvedElements = result.unresolved
         misresolvedElements = result.misresolved
         failedButPresent = result.failedButPresent.count
+        failedButPresentElements = result.failedButPresent
         erroredApplied = result.erroredApplied.count
         erroredNotApplied = result.erroredNotApplied.count
         self.complete = complete
@@ -143,6 +146,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         case unresolvedElements = "unresolved_elements"
         case misresolvedElements = "misresolved_elements"
         case failedButPresent = "failed_but_present"
+        case failedButPresentElements = "failed_but_present_elements"
         case erroredApplied = "errored_applied"
         case erroredNotApplied = "errored_not_applied"
         case complete
@@ -181,6 +185,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         try container.encode(unresolvedElements, forKey: .unresolvedElements)
         try container.encode(misresolvedElements, forKey: .misresolvedElements)
         try container.encode(failedButPresent, forKey: .failedButPresent)
+        try container.encode(failedButPresentElements, forKey: .failedButPresentElements)
         try container.encode(erroredApplied, forKey: .erroredApplied)
         try container.encode(erroredNotApplied, forKey: .erroredNotApplied)
         try container.encode(complete, forKey: .complete)
