@@ -47,43 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
         print("serving PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace)); described in \(file.path)")
         print("run against it with: indoubt run --server \(file.path) ...; stop with Ctrl-C")
         fflush(nil)
-        await Self.waitForSignal()
+        await SignalWatch.next()
         await cluster.shutdown()
         try? FileManager.default.removeItem(at: file)
         print("stopped: the node is removed")
-    }
-
-    /// Returns on the first SIGINT or SIGTERM.
-    private static func waitForSignal() async {
-        let queue = DispatchQueue(label: "indoubt.serve.signals")
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumed = SignalLatch(continuation)
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.fire() }
-                source.resume()
-                resumed.keep(source)
-            }
-        }
-    }
-}
-
-/// Resumes a continuation once, and keeps the signal sources alive until then.
-private final class SignalLatch: @unchecked Sendable {
-    private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-    private let lock = NSLock()
-
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func keep(_ source: any DispatchSourceSignal) { lock.withLock { sources.append(source) } }
-
-    func fire() {
-        let pending = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-            defer { continuation = nil; sources.forEach { $0.cancel() }; sources.removeAll() }
-            return continuation
-        }
-        pending?.resume()
     }
 }
