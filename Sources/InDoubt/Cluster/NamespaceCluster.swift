@@ -6,7 +6,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// PostgreSQL nodes, each in its own network namespace, on a bridge in the root namespace.
+/// PostgreSQL nodes, each in its own network namespace, on a bridge in a namespace of its
+/// own (``ClusterNetwork``) that the root namespace reaches over one veth.
 ///
 /// ```swift
 /// let cluster = try await NamespaceCluster.start(nodes: 1, installation: .newest())
@@ -26,7 +27,7 @@ public final class NamespaceCluster: Sendable {
     public let installation: PostgresInstallation
     /// The cluster's folder.
     public let folder: URL
-    /// The root namespace's address on the cluster bridge (the client's source address).
+    /// The root namespace's address on the cluster network (the client's source address).
     public let clientAddress: String
     /// How long each node took from launch to ready, in node order.
     public let readyTimes: [Duration]
@@ -81,7 +82,8 @@ public final class NamespaceCluster: Sendable {
                     interfaceName: Naming.nodeLink(slot: slot, node: index), installation: installation,
                     folder: folder.appendingPathComponent("n\(index + 1)"), settings: settings)
             }
-            try await createNetwork(slot: slot, nodes: nodes)
+            let members = nodes.map { ClusterNetwork.Member(index: $0.index, namespace: $0.namespace, address: $0.address) }
+            try await ClusterNetwork(slot: slot, owner: owner.pid, members: members).create()
             let readyTimes = try await withThrowingTaskGroup(of: (Int, Duration).self) { group in
                 for node in nodes {
                     group.addTask {
@@ -139,35 +141,5 @@ public final class NamespaceCluster: Sendable {
     public func node(_ name: String) throws -> PostgresNode {
         guard let node = nodes.first(where: { $0.name == name }) else { throw ClusterError.unknownNode(name) }
         return node
-    }
-
-    private static func createNetwork(slot: Int, nodes: [PostgresNode]) async throws {
-        let bridge = Naming.bridge(slot: slot)
-        var root = [
-            "link add \(bridge) type bridge",
-            "addr add \(Naming.subnet(slot: slot)).1/24 dev \(bridge)",
-            "link set \(bridge) up",
-        ]
-        for node in nodes {
-            let host = Naming.hostLink(slot: slot, node: node.index)
-            let peer = Naming.nodeLink(slot: slot, node: node.index)
-            try await Command.run(["ip", "netns", "add", node.namespace])
-            root += [
-                "link add \(host) type veth peer name \(peer)",
-                "link set \(peer) netns \(node.namespace)",
-                "link set \(host) master \(bridge)",
-                "link set \(host) up",
-            ]
-        }
-        try await Command.run(["ip", "-batch", "-"], input: root.joined(separator: "\n") + "\n")
-        for node in nodes {
-            let peer = Naming.nodeLink(slot: slot, node: node.index)
-            let inside = [
-                "link set lo up",
-                "addr add \(node.address)/24 dev \(peer)",
-                "link set \(peer) up",
-            ]
-            try await Command.run(["ip", "-n", node.namespace, "-batch", "-"], input: inside.joined(separator: "\n") + "\n")
-        }
     }
 }
