@@ -6,7 +6,7 @@ import InDoubt
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure node start-up, throughput against pgbench, fault latency, a claims run and peak memory.",
+        abstract: "Measure node and primary-plus-standby start-up, throughput against pgbench, fault latency, a claims run and peak memory.",
         discussion: "Each figure is the median of several runs within this invocation, with min and max. Ratios compare against pgbench run in the same invocation on the same node.")
 
     @Option(help: "How many times each figure is taken.")

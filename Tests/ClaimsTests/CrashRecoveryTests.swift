@@ -93,7 +93,7 @@ struct CrashRecoveryTests {
             await next.shutdown()
             let left = CLIHarness.traces(ofOwner: pid)
             #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
-            // Its sockets may still be retransmitting: once its bridge is gone, the guard
+            // Its sockets may still be retransmitting: once its uplink is gone, the guard
             // route answers for its addresses, and nothing follows the default route.
             #expect(SubnetGuard.isInstalled, "round \(round): no guard route for \(SubnetGuard.network)")
             for slot in deadSlots where !FileManager.default.fileExists(atPath: Naming.stateDirectory.appendingPathComponent("slots/\(slot)").path) {

@@ -6,7 +6,7 @@ struct RouteTableTests {
     static let output = """
         default via 172.16.0.1 dev eth0
         172.16.0.0/24 dev eth0 proto kernel scope link src 172.16.0.2
-        10.213.7.0/24 dev idb7br proto kernel scope link src 10.213.7.1
+        10.213.7.0/24 dev idb7u proto kernel scope link src 10.213.7.1
         10.213.40.0/22 dev vpn0 scope link
         192.168.5.9 dev tun0 scope link
         """

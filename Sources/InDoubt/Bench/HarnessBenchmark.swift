@@ -31,6 +31,10 @@ public struct HarnessBenchmark: Sendable {
     public struct Figures: Sendable, Codable {
         public var nodeReadyTemplate: Measurement
         public var nodeReadyCold: Measurement
+        /// A primary plus one synchronous standby, until `pg_stat_replication` shows it
+        /// streaming as `quorum`: standby from the template, and from `pg_basebackup`.
+        public var standbyReadyTemplate: Measurement
+        public var standbyReadyBaseBackup: Measurement
         public var writesPerSecond: Measurement
         public var pgbenchWritesPerSecond: Measurement
         public var faultApply: Measurement
@@ -47,6 +51,7 @@ public struct HarnessBenchmark: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case nodeReadyTemplate = "node_ready_template_s", nodeReadyCold = "node_ready_cold_s"
+            case standbyReadyTemplate = "primary_standby_ready_s", standbyReadyBaseBackup = "primary_standby_ready_base_backup_s"
             case writesPerSecond = "writes_per_s", pgbenchWritesPerSecond = "pgbench_writes_per_s"
             case throughputRatio = "throughput_ratio_vs_pgbench", faultApply = "fault_apply_ms", faultHeal = "fault_heal_ms"
             case claimsRun = "claims_run_s", peakRSSMegabytes = "peak_rss_mb", largeRunWrites = "large_run_writes"
@@ -57,7 +62,8 @@ public struct HarnessBenchmark: Sendable {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             let timed: [(CodingKeys, Measurement)] = [
-                (.nodeReadyTemplate, nodeReadyTemplate), (.nodeReadyCold, nodeReadyCold), (.writesPerSecond, writesPerSecond),
+                (.nodeReadyTemplate, nodeReadyTemplate), (.nodeReadyCold, nodeReadyCold),
+                (.standbyReadyTemplate, standbyReadyTemplate), (.standbyReadyBaseBackup, standbyReadyBaseBackup), (.writesPerSecond, writesPerSecond),
                 (.pgbenchWritesPerSecond, pgbenchWritesPerSecond), (.faultApply, faultApply), (.faultHeal, faultHeal),
                 (.claimsRun, claimsRun),
             ]
@@ -77,11 +83,14 @@ public struct HarnessBenchmark: Sendable {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "benchmark figures are write-only"))
         }
 
-        init(nodeReadyTemplate: Measurement, nodeReadyCold: Measurement, writesPerSecond: Measurement,
+        init(nodeReadyTemplate: Measurement, nodeReadyCold: Measurement,
+             standbyReadyTemplate: Measurement, standbyReadyBaseBackup: Measurement, writesPerSecond: Measurement,
              pgbenchWritesPerSecond: Measurement, faultApply: Measurement, faultHeal: Measurement,
              claimsRun: Measurement, peakRSSMegabytes: Double, largeRunWrites: Int, postgresVersion: String) {
             self.nodeReadyTemplate = nodeReadyTemplate
             self.nodeReadyCold = nodeReadyCold
+            self.standbyReadyTemplate = standbyReadyTemplate
+            self.standbyReadyBaseBackup = standbyReadyBaseBackup
             self.writesPerSecond = writesPerSecond
             self.pgbenchWritesPerSecond = pgbenchWritesPerSecond
             self.faultApply = faultApply
@@ -102,6 +111,8 @@ public struct HarnessBenchmark: Sendable {
                 "PostgreSQL \(postgresVersion)",
                 row("node ready from template", nodeReadyTemplate, "s", target: "< 0.5 s"),
                 row("node ready from cold initdb", nodeReadyCold, "s"),
+                row("primary + sync standby streaming, standby from template", standbyReadyTemplate, "s", target: "< 1 s"),
+                row("primary + sync standby streaming, standby from pg_basebackup", standbyReadyBaseBackup, "s"),
                 row("set workload", writesPerSecond, "writes/s", digits: 0),
                 row("pgbench, same transaction", pgbenchWritesPerSecond, "writes/s", digits: 0),
                 "throughput ratio vs pgbench: \(String(format: "%.3f", throughputRatio))  target ≥ 0.9",
@@ -135,20 +146,26 @@ public struct HarnessBenchmark: Sendable {
         _ = try await TemplateCache.template(for: installation)
         var template: [Double] = []
         for _ in 0..<configuration.repeats {
-            let started = ContinuousClock.now
-            let cluster = try await NamespaceCluster.start(installation: installation)
-            template.append(started.duration(to: .now).seconds)
-            await cluster.shutdown()
+            template.append(try await Self.timedStart { try await NamespaceCluster.start(installation: installation) })
         }
 
         log("node ready from a cold initdb (\(configuration.repeats) runs)")
         var cold: [Double] = []
         for run in 0..<configuration.repeats {
             let cache = scratch.appendingPathComponent("cache-\(run)")
-            let started = ContinuousClock.now
-            let cluster = try await NamespaceCluster.start(installation: installation, templateCache: cache)
-            cold.append(started.duration(to: .now).seconds)
-            await cluster.shutdown()
+            cold.append(try await Self.timedStart { try await NamespaceCluster.start(installation: installation, templateCache: cache) })
+        }
+
+        log("primary plus one sync standby streaming, standby from the template and from pg_basebackup (\(configuration.repeats) runs each)")
+        var standbyTemplate: [Double] = []
+        var standbyBackup: [Double] = []
+        func standbyStart(_ seeding: Replication.Seeding) async throws -> Double {
+            let replication = Replication(standbys: 1, mode: .sync(.on), seeding: seeding)
+            return try await Self.timedStart { try await NamespaceCluster.start(replication: replication, installation: installation) }
+        }
+        for _ in 0..<configuration.repeats {
+            standbyTemplate.append(try await standbyStart(.template))
+            standbyBackup.append(try await standbyStart(.baseBackup))
         }
 
         let cluster = try await NamespaceCluster.start(installation: installation)
@@ -158,6 +175,7 @@ public struct HarnessBenchmark: Sendable {
             let large = try await largeRun()
             return Figures(
                 nodeReadyTemplate: Measurement(template), nodeReadyCold: Measurement(cold),
+                standbyReadyTemplate: Measurement(standbyTemplate), standbyReadyBaseBackup: Measurement(standbyBackup),
                 writesPerSecond: figures.ours, pgbenchWritesPerSecond: figures.pgbench,
                 faultApply: figures.apply, faultHeal: figures.heal, claimsRun: figures.claims,
                 peakRSSMegabytes: Self.peakRSSMegabytes(), largeRunWrites: large, postgresVersion: installation.version)
@@ -165,6 +183,15 @@ public struct HarnessBenchmark: Sendable {
             await cluster.shutdown()
             throw error
         }
+    }
+
+    /// Seconds from calling `start` until it returned a ready cluster, which is then removed.
+    private static func timedStart(_ start: () async throws -> NamespaceCluster) async throws -> Double {
+        let started = ContinuousClock.now
+        let cluster = try await start()
+        let took = started.duration(to: .now).seconds
+        await cluster.shutdown()
+        return took
     }
 
     private struct NodeFigures {

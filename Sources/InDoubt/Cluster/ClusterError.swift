@@ -26,6 +26,14 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
     case serverNotReady(node: String, reason: String, logTail: String)
     /// A node name or index that the cluster does not have.
     case unknownNode(String)
+    /// The standbys did not stream (or not synchronously) in time.
+    case replicationNotReady(reason: String, logTail: String)
+    /// A fenced node was asked to start again.
+    case fenced(node: String)
+    /// No standby could be promoted.
+    case noStandbyToPromote(reason: String)
+    /// A promotion did not complete.
+    case promotionFailed(node: String, reason: String)
 
     public var description: String {
         switch self {
@@ -71,6 +79,14 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
             return "PostgreSQL on \(node) did not become ready: \(reason)\n--- server log ---\n\(logTail)"
         case .unknownNode(let name):
             return "no node \(name) in this cluster"
+        case .replicationNotReady(let reason, let logTail):
+            return "streaming replication did not become ready: \(reason)\n--- standby log ---\n\(logTail)"
+        case .fenced(let node):
+            return "\(node) is fenced after a failover and stays stopped, so that it never takes a write again"
+        case .noStandbyToPromote(let reason):
+            return "no standby to promote: \(reason)"
+        case .promotionFailed(let node, let reason):
+            return "promoting \(node) failed: \(reason)"
         }
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// PostgreSQL nodes, each in its own network namespace, on a bridge in the root namespace.
+/// PostgreSQL nodes, each in its own network namespace, on a bridge in a namespace of its
+/// own (``ClusterNetwork``) that the root namespace reaches over one veth.
 ///
 /// ```swift
 /// let cluster = try await NamespaceCluster.start(nodes: 1, installation: .newest())
@@ -26,22 +27,31 @@ public final class NamespaceCluster: Sendable {
     public let installation: PostgresInstallation
     /// The cluster's folder.
     public let folder: URL
-    /// The root namespace's address on the cluster bridge (the client's source address).
+    /// The root namespace's address on the cluster network (the client's source address).
     public let clientAddress: String
     /// How long each node took from launch to ready, in node order.
     public let readyTimes: [Duration]
+    /// The streaming-replication topology, or `nil` for independent nodes.
+    public let replication: Replication?
+    /// For a replicated cluster: from the first node's launch until every standby streamed
+    /// (synchronously, where ``replication`` asks for it).
+    public let replicationReadyTime: Duration?
 
+    /// The index of the current primary: `n1` until a ``failover()``.
+    let primaryIndex = Mutex(0)
     private let isShutDown = Mutex(false)
     private static let live = Mutex<[Int: NamespaceCluster]>([:])
 
     private init(slot: Int, nodes: [PostgresNode], installation: PostgresInstallation, folder: URL,
-                 clientAddress: String, readyTimes: [Duration]) {
+                 clientAddress: String, readyTimes: [Duration], replication: Replication?, replicationReadyTime: Duration?) {
         self.slot = slot
         self.nodes = nodes
         self.installation = installation
         self.folder = folder
         self.clientAddress = clientAddress
         self.readyTimes = readyTimes
+        self.replication = replication
+        self.replicationReadyTime = replicationReadyTime
     }
 
     /// Starts `count` nodes and waits until each accepts a real connection.
@@ -61,6 +71,16 @@ public final class NamespaceCluster: Sendable {
         logger: Logger = Logger(label: "indoubt.cluster")
     ) async throws -> NamespaceCluster {
         precondition(count >= 1, "a cluster needs at least one node")
+        return try await launch(count: count, replication: nil, installation: installation, settings: settings,
+                                templateCache: templateCache, logger: logger)
+    }
+
+    /// Starts the nodes, as independent servers or, with `replication`, as a primary and its
+    /// standbys (see ``start(replication:installation:settings:templateCache:logger:)``).
+    static func launch(
+        count: Int, replication: Replication?, installation: PostgresInstallation, settings: [String: String],
+        templateCache: URL?, logger: Logger
+    ) async throws -> NamespaceCluster {
         try Prerequisites.require()
         let reaped = try await Blocking.run { try Reaper.reap() }
         if !reaped.isEmpty {
@@ -79,29 +99,49 @@ public final class NamespaceCluster: Sendable {
                     namespace: Naming.namespace(slot: slot, node: index, owner: owner.pid),
                     address: "\(subnet).\(10 + index)", port: 5432,
                     interfaceName: Naming.nodeLink(slot: slot, node: index), installation: installation,
-                    folder: folder.appendingPathComponent("n\(index + 1)"), settings: settings)
+                    folder: folder.appendingPathComponent("n\(index + 1)"),
+                    settings: (replication?.settings(forNode: index) ?? [:]).merging(settings) { $1 })
             }
-            try await createNetwork(slot: slot, nodes: nodes)
-            let readyTimes = try await withThrowingTaskGroup(of: (Int, Duration).self) { group in
-                for node in nodes {
-                    group.addTask {
-                        try await node.prepare(from: template)
-                        return (node.index, try await node.start())
-                    }
-                }
-                var times = Array(repeating: Duration.zero, count: nodes.count)
-                for try await (index, time) in group { times[index] = time }
-                return times
+            let members = nodes.map { ClusterNetwork.Member(index: $0.index, namespace: $0.namespace, address: $0.address) }
+            try await ClusterNetwork(slot: slot, owner: owner.pid, members: members).create()
+            let launched = ContinuousClock.now
+            let readyTimes: [Duration]
+            var replicationReadyTime: Duration?
+            if let replication {
+                readyTimes = try await startReplicated(nodes, replication, template: template, subnet: subnet)
+                replicationReadyTime = launched.duration(to: .now)
+            } else {
+                readyTimes = try await startIndependent(nodes, template: template)
             }
             let cluster = NamespaceCluster(
-                slot: slot, nodes: nodes, installation: installation, folder: folder,
-                clientAddress: "\(subnet).1", readyTimes: readyTimes)
+                slot: slot, nodes: nodes, installation: installation, folder: folder, clientAddress: "\(subnet).1",
+                readyTimes: readyTimes, replication: replication, replicationReadyTime: replicationReadyTime)
             live.withLock { $0[slot] = cluster }
-            logger.info("cluster slot \(slot): \(count) node(s) of PostgreSQL \(installation.version) ready")
+            let topology = replication.map { ", replication: \($0)" } ?? ""
+            logger.info("cluster slot \(slot): \(nodes.count) node(s) of PostgreSQL \(installation.version) ready\(topology)")
             return cluster
         } catch {
             _ = try? await Blocking.run { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
             throw error
+        }
+    }
+
+    /// Prepares and starts every node at once; returns each one's ready time.
+    private static func startIndependent(_ nodes: [PostgresNode], template: URL) async throws -> [Duration] {
+        try await startEach(nodes, count: nodes.count) { node in
+            try await node.prepare(from: template)
+            return try await node.start()
+        }
+    }
+
+    /// Runs `body` on every node at once; returns the durations in node order (of `count`).
+    static func startEach(_ nodes: [PostgresNode], count: Int,
+                          _ body: @escaping @Sendable (PostgresNode) async throws -> Duration) async throws -> [Duration] {
+        try await withThrowingTaskGroup(of: (Int, Duration).self) { group in
+            for node in nodes { group.addTask { (node.index, try await body(node)) } }
+            var times = Array(repeating: Duration.zero, count: count)
+            for try await (index, time) in group { times[index] = time }
+            return times
         }
     }
 
@@ -139,35 +179,5 @@ public final class NamespaceCluster: Sendable {
     public func node(_ name: String) throws -> PostgresNode {
         guard let node = nodes.first(where: { $0.name == name }) else { throw ClusterError.unknownNode(name) }
         return node
-    }
-
-    private static func createNetwork(slot: Int, nodes: [PostgresNode]) async throws {
-        let bridge = Naming.bridge(slot: slot)
-        var root = [
-            "link add \(bridge) type bridge",
-            "addr add \(Naming.subnet(slot: slot)).1/24 dev \(bridge)",
-            "link set \(bridge) up",
-        ]
-        for node in nodes {
-            let host = Naming.hostLink(slot: slot, node: node.index)
-            let peer = Naming.nodeLink(slot: slot, node: node.index)
-            try await Command.run(["ip", "netns", "add", node.namespace])
-            root += [
-                "link add \(host) type veth peer name \(peer)",
-                "link set \(peer) netns \(node.namespace)",
-                "link set \(host) master \(bridge)",
-                "link set \(host) up",
-            ]
-        }
-        try await Command.run(["ip", "-batch", "-"], input: root.joined(separator: "\n") + "\n")
-        for node in nodes {
-            let peer = Naming.nodeLink(slot: slot, node: node.index)
-            let inside = [
-                "link set lo up",
-                "addr add \(node.address)/24 dev \(peer)",
-                "link set \(peer) up",
-            ]
-            try await Command.run(["ip", "-n", node.namespace, "-batch", "-"], input: inside.joined(separator: "\n") + "\n")
-        }
     }
 }

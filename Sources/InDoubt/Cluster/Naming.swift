@@ -2,10 +2,15 @@ import Foundation
 
 /// The names InDoubt gives to what it creates, so that a reaper can find them.
 ///
-/// A cluster owns a *slot* (0..<``slotCount``): subnet `10.213.SLOT.0/24`, bridge
-/// `idbSLOTbr`, host-side veths `idbSLOThN`, namespaces `idbSLOTnN-pPID`, and a folder
+/// A cluster owns a *slot* (0..<``slotCount``): subnet `10.213.SLOT.0/24`; a bridge
+/// namespace `idbSLOTbr-pPID` holding the bridge `idbSLOTbr` and the bridge-side veths
+/// `idbSLOThN`; the root namespace's uplink veth `idbSLOTu` to it (address `SUBNET.1`);
+/// node namespaces `idbSLOTnN-pPID` with their veth `idbSLOTvN`; and a folder
 /// `/tmp/indoubt-PID-sSLOT`. The owner's identity is recorded in
-/// `STATE/slots/SLOT/owner.json`.
+/// `STATE/slots/SLOT/owner.json`. The bridge lives in a namespace of its own because a
+/// bridge in the root namespace is subject to the root's FORWARD policy (Docker sets it to
+/// DROP, and br_netfilter applies it to bridged frames), which would drop node-to-node
+/// traffic; the root namespace's iptables are never changed instead.
 public enum Naming {
     /// How many slots (and so clusters at once) a machine can have.
     public static let slotCount = 200
@@ -23,9 +28,15 @@ public enum Naming {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["INDOUBT_TMPDIR"] ?? "/tmp")
     }
 
-    /// The bridge of a slot.
+    /// The namespace that holds a slot's bridge.
+    public static func bridgeNamespace(slot: Int, owner: Int32) -> String { "\(prefix)\(slot)br-p\(owner)" }
+    /// The bridge of a slot (inside ``bridgeNamespace(slot:owner:)``).
     public static func bridge(slot: Int) -> String { "\(prefix)\(slot)br" }
-    /// The host-side veth of node `index`.
+    /// The root namespace's veth to the bridge namespace (the clients' side, `SUBNET.1`).
+    public static func uplink(slot: Int) -> String { "\(prefix)\(slot)u" }
+    /// The uplink's peer, a port of the bridge.
+    public static func uplinkPeer(slot: Int) -> String { "\(prefix)\(slot)ub" }
+    /// The bridge-side veth of node `index` (inside the bridge namespace).
     public static func hostLink(slot: Int, node index: Int) -> String { "\(prefix)\(slot)h\(index)" }
     /// The namespace-side veth of node `index` (before it moves into the namespace).
     public static func nodeLink(slot: Int, node index: Int) -> String { "\(prefix)\(slot)v\(index)" }
@@ -58,7 +69,7 @@ public enum Naming {
         let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }
         guard !digits.isEmpty, let slot = Int(digits), slot < slotCount else { return nil }
         let rest = name.dropFirst(prefix.count + digits.count)
-        guard rest.hasPrefix("br") || rest.hasPrefix("h") || rest.hasPrefix("v") || rest.hasPrefix("n") else { return nil }
+        guard ["br", "h", "v", "n", "u"].contains(where: { rest.hasPrefix($0) }) else { return nil }
         return slot
     }
 

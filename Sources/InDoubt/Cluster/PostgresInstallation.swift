@@ -28,6 +28,8 @@ public struct PostgresInstallation: Sendable, Hashable, CustomStringConvertible 
     public var postgres: URL { binDirectory.appendingPathComponent("postgres") }
     /// The `initdb` binary.
     public var initdb: URL { binDirectory.appendingPathComponent("initdb") }
+    /// The `pg_basebackup` binary (it must match the server's major version).
+    public var pgBasebackup: URL { binDirectory.appendingPathComponent("pg_basebackup") }
 
     public var description: String { "PostgreSQL \(version) (\(binDirectory.path))" }
 

@@ -42,6 +42,8 @@ public final class PostgresNode: Sendable {
     public let settings: [String: String]
 
     private let process = Mutex<Process?>(nil)
+    /// Set by ``fence()``: the node never starts again.
+    let isFencedState = Mutex(false)
 
     /// The data folder.
     public var dataDirectory: URL { folder.appendingPathComponent("data") }
@@ -134,6 +136,7 @@ public final class PostgresNode: Sendable {
     @discardableResult
     public func start(readyWithin timeout: Duration = .seconds(20)) async throws -> Duration {
         let began = ContinuousClock.now
+        guard !isFenced else { throw ClusterError.fenced(node: name) }
         guard serverPID == nil else { return .zero }
         let command = serverCommand
         guard let executable = Command.find(command[0]) else { throw ClusterError.missingTool(command[0], package: "util-linux") }
@@ -186,14 +189,15 @@ public final class PostgresNode: Sendable {
         case .immediate: SIGQUIT
         case .kill: SIGKILL
         }
-        kill(pid, SIGCONT)
-        kill(pid, signal)
+        // A paused node's backends must run to exit, not only its postmaster.
+        try? await pause(false)
+        Glibc.kill(pid, signal)
         let deadline = Deadline.after(timeout)
         while serverPID != nil && !deadline.hasPassed {
             try? await Task.sleep(for: .milliseconds(5))
         }
         if serverPID != nil {
-            kill(pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
             while serverPID != nil { try? await Task.sleep(for: .milliseconds(5)) }
         }
         if mode == .kill {
@@ -210,12 +214,24 @@ public final class PostgresNode: Sendable {
         return try await start()
     }
 
-    /// Pauses (SIGSTOP) or resumes (SIGCONT) the postmaster and all its backends.
+    /// Pauses (SIGSTOP) or resumes (SIGCONT) every process of the node: the postmaster and
+    /// all its children (every process in the node's namespace is one of them).
+    /// Pausing repeats until a listing finds no process it has not stopped yet, so that a
+    /// child the postmaster forked while the first listing ran is stopped too.
     public func pause(_ paused: Bool) async throws {
-        let pids = try await Command.run(["ip", "netns", "pids", namespace]).stdout
-        for pid in pids.split(whereSeparator: \.isNewline).compactMap({ Int32($0) }) {
-            kill(pid, paused ? SIGSTOP : SIGCONT)
+        var signalled: Set<Int32> = []
+        for _ in 0..<5 {
+            let fresh = Set(try await processes()).subtracting(signalled)
+            if fresh.isEmpty { return }
+            for pid in fresh { Glibc.kill(pid, paused ? SIGSTOP : SIGCONT) }
+            signalled.formUnion(fresh)
         }
+    }
+
+    /// Every process in the node's namespace: the postmaster and its children.
+    public func processes() async throws -> [Int32] {
+        try await Command.run(["ip", "netns", "pids", namespace]).stdout
+            .split(whereSeparator: \.isNewline).compactMap { Int32($0) }
     }
 
     /// Runs `arguments` inside the node's network namespace (for iptables and tc).
@@ -233,8 +249,7 @@ public final class PostgresNode: Sendable {
     private func waitForNamespaceEmpty(within timeout: Duration) async {
         let deadline = Deadline.after(timeout)
         while !deadline.hasPassed {
-            let pids = (try? await Command.run(["ip", "netns", "pids", namespace]).stdout) ?? ""
-            if pids.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return }
+            if (try? await processes())?.isEmpty ?? true { return }
             try? await Task.sleep(for: .milliseconds(10))
         }
     }

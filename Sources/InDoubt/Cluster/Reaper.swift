@@ -28,7 +28,7 @@ public enum Reaper {
     /// Reaps everything whose owner is dead. Safe to run at any time, from any process.
     ///
     /// It first puts the ``SubnetGuard`` in place: a dead run's sockets may still be
-    /// retransmitting toward the bridge about to be deleted. Every cluster start reaps, so
+    /// retransmitting toward the uplink about to be deleted. Every cluster start reaps, so
     /// the guard is also in place before any cluster's network exists.
     @discardableResult
     public static func reap() throws -> Report {

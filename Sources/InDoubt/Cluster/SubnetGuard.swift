@@ -1,10 +1,10 @@
 /// Keeps every packet addressed to InDoubt's subnets on this machine.
 ///
 /// An application's client does not reset the connections it gives up on: its kernel keeps
-/// retransmitting an unacknowledged COMMIT for minutes, also after the cluster, its bridge
+/// retransmitting an unacknowledged COMMIT for minutes, also after the cluster, its uplink
 /// and so its `/24` route are gone. Without a route of its own the packet would follow the
 /// default route off the machine. The guard is an `unreachable` route for the whole subnet
-/// base (`10.213.0.0/16`) in the root namespace: each live cluster's bridge route (a `/24`)
+/// base (`10.213.0.0/16`) in the root namespace: each live cluster's uplink route (a `/24`)
 /// is more specific and wins; once a cluster is gone, its addresses answer "no route to
 /// host" locally and nothing is sent.
 ///

@@ -83,7 +83,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
             return [Command.Invocation(["tc", "qdisc", "add", "dev", interface, "root", "tbf",
                                         "rate", rate, "burst", "4kb", "latency", "2s"])]
         }
-        return iptablesRestore(operation: "-A")
+        return Self.iptablesRestore(operation: "-A", rules: iptablesRules)
     }
 
     /// Commands that remove exactly what ``applyCommands`` added.
@@ -91,13 +91,12 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         if kind == .slow {
             return [Command.Invocation(["tc", "qdisc", "del", "dev", interface, "root"])]
         }
-        return iptablesRestore(operation: "-D")
+        return Self.iptablesRestore(operation: "-D", rules: iptablesRules)
     }
 
-    /// One atomic `iptables-restore --noflush` transaction, so that both directions of a
-    /// partition start and end at the same instant.
-    private func iptablesRestore(operation: String) -> [Command.Invocation] {
-        let rules = iptablesRules
+    /// One atomic `iptables-restore --noflush` transaction that appends (`-A`) or deletes
+    /// (`-D`) `rules`, so that both directions of a partition start and end at the same instant.
+    static func iptablesRestore(operation: String, rules: [[String]]) -> [Command.Invocation] {
         guard !rules.isEmpty else { return [] }
         let lines = ["*filter"] + rules.map { ([operation] + $0).map(Self.quoteForRestore).joined(separator: " ") } + ["COMMIT", ""]
         return [Command.Invocation(["iptables-restore", "-w", "--noflush"], input: lines.joined(separator: "\n"))]

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+
+/// Starting a primary and its streaming standbys, and knowing which node is the primary.
+extension NamespaceCluster {
+    /// Starts `n1` as the primary and `replication.standbys` standbys (`n2`, …) that stream
+    /// from it, and waits until every standby streams (and, for synchronous replication,
+    /// until enough of them are `sync`/`quorum`). Each node runs in its own namespace on
+    /// the cluster network, as in ``start(nodes:installation:settings:templateCache:logger:)``.
+    public static func start(
+        replication: Replication,
+        installation: PostgresInstallation,
+        settings: [String: String] = [:],
+        templateCache: URL? = nil,
+        logger: Logger = Logger(label: "indoubt.cluster")
+    ) async throws -> NamespaceCluster {
+        try await launch(count: replication.standbys + 1, replication: replication, installation: installation,
+                         settings: settings, templateCache: templateCache, logger: logger)
+    }
+
+    /// The node that takes writes: `n1`, then whichever standby ``failover()`` promoted.
+    public var primary: PostgresNode { nodes[primaryIndex.withLock { $0 }] }
+
+    /// The standbys still in the cluster: every node but the primary and the fenced.
+    public var standbys: [PostgresNode] {
+        guard replication != nil else { return [] }
+        let primary = primaryIndex.withLock { $0 }
+        return nodes.filter { $0.index != primary && !$0.isFenced }
+    }
+
+    /// Prepares and starts a primary and its standbys; returns each node's ready time.
+    /// From the template, all start at once (a standby retries its primary every 50 ms);
+    /// from a base backup, the standbys wait for the primary.
+    static func startReplicated(_ nodes: [PostgresNode], _ replication: Replication, template: URL,
+                                subnet: String) async throws -> [Duration] {
+        let primary = nodes[0]
+        let standbys = Array(nodes.dropFirst())
+        var times: [Duration]
+        switch replication.seeding {
+        case .template:
+            times = try await startEach(nodes, count: nodes.count) { node in
+                try await node.prepare(from: template)
+                try node.allowReplication(subnet: subnet)
+                if node.index > 0 { try await node.configureStandby(of: primary) }
+                return try await node.start()
+            }
+        case .baseBackup:
+            try await primary.prepare(from: template)
+            try primary.allowReplication(subnet: subnet)
+            let primaryTime = try await primary.start()
+            times = try await startEach(standbys, count: nodes.count) { node in
+                try await node.prepareBaseBackup(of: primary)
+                try await node.configureStandby(of: primary)
+                return try await node.start()
+            }
+            times[0] = primaryTime
+        }
+        try await waitUntilStreaming(primary: primary, standbys: standbys, replication: replication)
+        return times
+    }
+
+    /// Polls the primary's `pg_stat_replication` until every standby streams and at least
+    /// ``Replication/requiredSynchronous`` of them are synchronous.
+    static func waitUntilStreaming(primary: PostgresNode, standbys: [PostgresNode], replication: Replication,
+                                   within timeout: Duration = .seconds(20)) async throws {
+        let deadline = Deadline.after(timeout)
+        let connection = try await PostgresConnection.connect(
+            primary.connectionOptions(applicationName: "indoubt-ready"), deadline: .after(.seconds(5)))
+        defer { connection.close() }
+        var seen = "nothing"
+        while !deadline.hasPassed {
+            let rows = try await connection.query(
+                "SELECT application_name, state, sync_state FROM pg_stat_replication", deadline: .after(.seconds(2))).rows
+            let streaming = Set(rows.filter { $0.string(1) == "streaming" }.compactMap { $0.string(0) })
+            let synchronous = rows.filter { ["sync", "quorum"].contains($0.string(2) ?? "") }.count
+            if standbys.allSatisfy({ streaming.contains($0.name) }) && synchronous >= replication.requiredSynchronous { return }
+            seen = rows.map { "\($0.string(0) ?? "?") \($0.string(1) ?? "?") \($0.string(2) ?? "?")" }.joined(separator: ", ")
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw ClusterError.replicationNotReady(
+            reason: "within \(timeout), pg_stat_replication on \(primary.name) showed: \(seen.isEmpty ? "no standby" : seen)",
+            logTail: standbys.first?.logTail() ?? "")
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Making a node a streaming standby of another.
+extension PostgresNode {
+    /// Lets every address of `subnet` (`10.213.7`) connect for replication, so that the
+    /// standbys can stream from this node and, after a failover, from each other.
+    func allowReplication(subnet: String) throws {
+        try append(Replication.hbaLine(subnet: subnet), to: dataDirectory.appendingPathComponent("pg_hba.conf"))
+    }
+
+    /// Turns the prepared data folder into a standby of `primary`, as `pg_basebackup -R`
+    /// would: `standby.signal`, and `primary_conninfo` (with `application_name` = this
+    /// node's name) in `postgresql.auto.conf`, where `ALTER SYSTEM` can change it later.
+    func configureStandby(of primary: PostgresNode) async throws {
+        let conninfo = Replication.primaryConninfo(host: primary.address, port: primary.port, applicationName: name)
+        try append("primary_conninfo = '\(conninfo)'\n", to: dataDirectory.appendingPathComponent("postgresql.auto.conf"))
+        let signal = dataDirectory.appendingPathComponent("standby.signal")
+        guard FileManager.default.createFile(atPath: signal.path, contents: nil) else {
+            throw CommandError(arguments: ["touch", signal.path], status: nil, stderr: "could not create the file")
+        }
+        try await Command.run(["chown", "postgres:", signal.path, dataDirectory.appendingPathComponent("postgresql.auto.conf").path])
+    }
+
+    /// Fills an empty data folder with `pg_basebackup` of the running `primary` (from the
+    /// root namespace, as the `postgres` user).
+    func prepareBaseBackup(of primary: PostgresNode) async throws {
+        try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try await Command.run(["chown", "-R", "postgres:", folder.path])
+        try await Command.run(["chmod", "700", dataDirectory.path])
+        let arguments = ["-D", dataDirectory.path, "-h", primary.address, "-p", String(primary.port), "-U", "postgres",
+                         "-X", "stream", "--checkpoint=fast", "--no-sync"]
+        try await Command.run(PostgresUser.command(installation.commandLine(installation.pgBasebackup, arguments)))
+    }
+
+    private func append(_ text: String, to file: URL) throws {
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}
