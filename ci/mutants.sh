@@ -27,6 +27,9 @@ rollback-tag-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|        if tag == 
 restart-without-fence|Sources/InDoubt/Workload/ClientRecovery.swift|        let fenced = try await Fence.terminate(applicationNames: sessions, via: admin, deadline: deadline)|        let fenced = 0|ClientCrashRecoveryTests
 2pc-gate-before-prepare|Sources/InDoubt/Workload/Strategies/TwoPhaseCommitStrategy.swift|            if gateBefore == .prepare { await context.beforeCommit() }|            if true { await context.beforeCommit() }|TwoPhaseCommitClaims
 resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold
+failover-keeps-old-primary|Sources/InDoubt/Cluster/NamespaceCluster+Failover.swift|        primaryIndex.withLock { $0 = chosen.index }|        _ = chosen.index|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
+sync-commit-local|Sources/InDoubt/Cluster/Replication.swift|"synchronous_commit": level.rawValue]|"synchronous_commit": "local"]|ReplicationClaims/syncFailoverLosesNothingAcknowledged
+sync-warning-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|            if let warning = result.notices.first(where: isReplicationWaitCancelled) {|            if let warning = result.notices.first(where: { _ in false }) {|OutcomeClassificationTests
 TABLE
 )
 

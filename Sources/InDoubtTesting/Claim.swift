@@ -30,6 +30,10 @@ public struct Claim: Sendable, CustomStringConvertible {
         /// A ``PostgresNode`` in a network namespace, whatever `INDOUBT_BACKEND` says: for
         /// claims that need a node another process can reach (`indoubt serve`'s kind).
         case namespaceNode(settings: [String: String])
+        /// A primary and its streaming standbys in network namespaces, whatever
+        /// `INDOUBT_BACKEND` says; the claim's server is the ``NamespaceCluster``, which
+        /// clients reach at its current primary and which takes the topology faults.
+        case replicated(Replication, settings: [String: String])
     }
 
     /// What the claim says, as a sentence. A Swift Testing test that verifies it must carry
@@ -71,14 +75,23 @@ public struct Claim: Sendable, CustomStringConvertible {
             try FaultEnvironment.decision().enforce()
             let cluster = try await NamespaceCluster.start(
                 nodes: 1, installation: try FaultEnvironment.installation(), settings: settings)
-            do {
-                try await evaluate(on: cluster.nodes[0])
-            } catch {
-                await cluster.shutdown()
-                throw error
-            }
-            await cluster.shutdown()
+            try await evaluate(on: cluster.nodes[0], thenShutDown: cluster)
+        case .replicated(let replication, let settings):
+            try FaultEnvironment.decision().enforce()
+            let cluster = try await NamespaceCluster.start(
+                replication: replication, installation: try FaultEnvironment.installation(), settings: settings)
+            try await evaluate(on: cluster, thenShutDown: cluster)
         }
+    }
+
+    private func evaluate(on server: any ExperimentTarget, thenShutDown cluster: NamespaceCluster) async throws {
+        do {
+            try await evaluate(on: server)
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
     }
 
     private func evaluate(on server: any ExperimentTarget) async throws {

@@ -20,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How many concurrent clients (elements are dealt round robin).")
     var clients: Int = 5
 
-    @Option(help: "The fault: \(Fault.Kind.allCases.filter { $0 != .slow }.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The fault: \(Fault.Kind.allCases.filter { $0 != .slow && !$0.isTopologyFault }.map(\.rawValue).joined(separator: ", ")).")
     var fault: String = "partition"
 
     @Option(help: ArgumentHelp(
@@ -175,8 +175,8 @@ struct RunCommand: AsyncParsableCommand {
     /// Turns the options into an experiment configuration for a run writing to `folder`,
     /// or a clear error.
     func plan(folder: URL) throws -> ExperimentConfiguration {
-        guard let kind = Fault.Kind(rawValue: fault), kind != .slow else {
-            throw ValidationError("unknown fault '\(fault)'; choose one of: \(Fault.Kind.allCases.filter { $0 != .slow }.map(\.rawValue).joined(separator: ", ")) (use --slow RATE for a slow link)")
+        guard let kind = Fault.Kind(rawValue: fault), kind != .slow, !kind.isTopologyFault else {
+            throw ValidationError("unknown fault '\(fault)'; choose one of: \(Fault.Kind.allCases.filter { $0 != .slow && !$0.isTopologyFault }.map(\.rawValue).joined(separator: ", ")) (use --slow RATE for a slow link)")
         }
         guard let strategy = StrategyCatalog.strategy(named: strategy, runFolder: folder) else {
             throw ValidationError("unknown strategy '\(self.strategy)'; choose one of: \(StrategyCatalog.names.joined(separator: ", "))")

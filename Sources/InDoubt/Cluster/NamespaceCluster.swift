@@ -39,6 +39,9 @@ public final class NamespaceCluster: Sendable {
 
     /// The index of the current primary: `n1` until a ``failover()``.
     let primaryIndex = Mutex(0)
+    /// The partitions the nemesis applied, by fault, so that a heal after a failover removes
+    /// the rules of the nodes they were applied to.
+    let appliedPartitions = Mutex<[Fault.Kind: NodePartition]>([:])
     private let isShutDown = Mutex(false)
     private static let live = Mutex<[Int: NamespaceCluster]>([:])
 

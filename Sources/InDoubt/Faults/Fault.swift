@@ -21,6 +21,23 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case slow
         /// New client packets answered with a TCP reset.
         case reset
+        /// The replication link cut: the primary and its standbys stop exchanging packets
+        /// (a ``TopologyTarget`` only; the clients still reach the primary).
+        case replicationCut = "replication-cut"
+        /// The primary cut off from everything: clients and standbys (a ``TopologyTarget``).
+        case isolatePrimary = "isolate-primary"
+        /// The primary fenced (stopped at once, never to take a write again) and the standby
+        /// that replayed the most promoted; clients, resolvers and the final read follow it
+        /// (a ``TopologyTarget``). Nothing to heal.
+        case failover
+
+        /// Whether the fault acts between a topology's nodes rather than on one server's link.
+        public var isTopologyFault: Bool {
+            switch self {
+            case .replicationCut, .isolatePrimary, .failover: return true
+            case .none, .partition, .dropReplies, .dropRequests, .dropCommitAck, .slow, .reset: return false
+            }
+        }
 
         /// One line on what it does, for `--help` and reports.
         public var summary: String {
@@ -32,6 +49,9 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
             case .dropCommitAck: return "drop only the server's COMMIT acknowledgement"
             case .slow: return "rate-limit the server's link with tc tbf"
             case .reset: return "answer client packets with TCP resets"
+            case .replicationCut: return "cut the replication link between the primary and its standbys"
+            case .isolatePrimary: return "cut the primary off from its clients and its standbys"
+            case .failover: return "fence the primary and promote the standby that replayed the most"
             }
         }
     }
@@ -62,7 +82,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         let toServer = ["INPUT"] + tcp + ["--dport", String(port)]
         let tag = ["-m", "comment", "--comment", "indoubt-\(kind.rawValue)"]
         switch kind {
-        case .none, .slow:
+        case .none, .slow, .replicationCut, .isolatePrimary, .failover:
             return []
         case .partition:
             return [toServer + tag + ["-j", "DROP"], fromServer + tag + ["-j", "DROP"]]

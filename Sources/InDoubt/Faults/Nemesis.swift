@@ -121,6 +121,10 @@ public final class Nemesis: Sendable {
         let schedule = schedules[index]
         let fault = target.fault(schedule.kind, rate: schedule.rate)
         history.append(process: .nemesis, type: .invoke, f: .startFault, fault: fault.description)
+        if fault.kind.isTopologyFault {
+            await applyTopologyFault(index, fault)
+            return
+        }
         do {
             var commands = fault.applyCommands
             // A partition also loses what is on the wire: with a slow link, the replies
@@ -142,11 +146,34 @@ public final class Nemesis: Sendable {
         }
     }
 
+    /// A fault between a topology's nodes, or its failover: the target carries it out.
+    private func applyTopologyFault(_ index: Int, _ fault: Fault) async {
+        do {
+            guard let topology = target as? any TopologyTarget else {
+                throw TopologyFaultError(kind: fault.kind, target: target.targetName)
+            }
+            let evidence = try await topology.applyTopologyFault(fault.kind)
+            state.withLock {
+                $0.active[index] = fault
+                $0.applied[index] = true
+            }
+            history.append(process: .nemesis, type: .ok, f: .startFault, fault: fault.description, evidence: evidence)
+        } catch {
+            state.withLock { $0.errors.append("applying \(fault): \(error)") }
+            history.append(
+                process: .nemesis, type: .fail, f: .startFault, error: String(describing: error), fault: fault.description)
+        }
+    }
+
     private func heal(_ index: Int) async {
         guard let fault = state.withLock({ $0.active.removeValue(forKey: index) }) else { return }
         history.append(process: .nemesis, type: .invoke, f: .stopFault, fault: fault.description)
         do {
-            try await target.heal(fault)
+            if fault.kind.isTopologyFault, let topology = target as? any TopologyTarget {
+                try await topology.healTopologyFault(fault.kind)
+            } else {
+                try await target.heal(fault)
+            }
             history.append(process: .nemesis, type: .ok, f: .stopFault, fault: fault.description)
         } catch {
             state.withLock { $0.errors.append("healing \(fault): \(error)") }

@@ -5,13 +5,16 @@ import Synchronization
 public final class ClientSession: Sendable {
     /// The client's number.
     public let client: Int
-    private let options: ConnectionOptions
+    /// The options for the next connection: asked each time one is opened, so that after a
+    /// failover a new connection reaches the new primary.
+    private let options: @Sendable () -> ConnectionOptions
     private let backends: BackendRegistry
     private let current = Mutex<PostgresConnection?>(nil)
     /// The executor the client's task prefers; its connections work on the same queue.
     let executor: SerialQueueExecutor?
 
-    init(client: Int, options: ConnectionOptions, backends: BackendRegistry, executor: SerialQueueExecutor? = nil) {
+    init(client: Int, options: @escaping @Sendable () -> ConnectionOptions, backends: BackendRegistry,
+         executor: SerialQueueExecutor? = nil) {
         self.client = client
         self.options = options
         self.backends = backends
@@ -20,13 +23,13 @@ public final class ClientSession: Sendable {
 
     /// The `application_name` every connection of this session carries (unique to the
     /// client and to the experiment that runs it, so that a fence can find them by name).
-    public var applicationName: String { options.applicationName }
+    public var applicationName: String { options().applicationName }
 
     /// The open connection, or a new one (whose backend pid is recorded before use).
     /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
     public func connection(deadline: Deadline) async throws -> PostgresConnection {
         if let open = current.withLock({ $0 }), open.isUsable { return open }
-        let connection = try await PostgresConnection.connect(options, deadline: deadline, queue: executor?.queue)
+        let connection = try await PostgresConnection.connect(options(), deadline: deadline, queue: executor?.queue)
         backends.record(connection.backendPID, localPort: connection.localPort)
         current.withLock { $0 = connection }
         return connection

@@ -161,9 +161,9 @@ public struct Experiment: Sendable {
         client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry, executor: SerialQueueExecutor
     ) async -> [IndeterminateWrite] {
         var indeterminate: [IndeterminateWrite] = []
+        let (target, name, profile) = (self.target, "indoubt-client-\(client)-\(incarnation)", configuration.client)
         let session = ClientSession(
-            client: client,
-            options: target.connectionOptions(applicationName: "indoubt-client-\(client)-\(incarnation)").with(configuration.client),
+            client: client, options: { target.connectionOptions(applicationName: name).with(profile) },
             backends: backends, executor: executor)
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {

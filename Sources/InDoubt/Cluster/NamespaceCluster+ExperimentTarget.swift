@@ -1,0 +1,41 @@
+/// A cluster as the experiment's server: the clients, the resolvers and the final read
+/// reach whichever node is the primary when they connect (after a failover, the promoted
+/// standby), and the client-side faults go into the primary's namespace.
+extension NamespaceCluster: ExperimentTarget {
+    public var backendName: String { NamespaceBackend.name }
+
+    public func connectionOptions(applicationName: String) -> ConnectionOptions {
+        primary.connectionOptions(applicationName: applicationName)
+    }
+
+    public var targetName: String { primary.targetName }
+    public var serverPort: Int { primary.serverPort }
+    public var serverInterface: String { primary.serverInterface }
+
+    @discardableResult
+    public func runInNetwork(_ invocation: Command.Invocation) async throws -> Command.Output {
+        try await primary.runInNetwork(invocation)
+    }
+}
+
+extension NamespaceCluster: TopologyTarget {
+    public func applyTopologyFault(_ kind: Fault.Kind) async throws -> String? {
+        switch kind {
+        case .replicationCut, .isolatePrimary:
+            let partition = kind == .replicationCut ? replicationCut() : primaryIsolation()
+            try await apply(partition)
+            appliedPartitions.withLock { $0[kind] = partition }
+            return partition.cuts.map { "\($0.node) drops \($0.peers?.joined(separator: ", ") ?? "everything")" }
+                .joined(separator: "; ")
+        case .failover:
+            return try await failover().description
+        default:
+            throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)")
+        }
+    }
+
+    public func healTopologyFault(_ kind: Fault.Kind) async throws {
+        guard let partition = appliedPartitions.withLock({ $0.removeValue(forKey: kind) }) else { return }
+        try await heal(partition)
+    }
+}

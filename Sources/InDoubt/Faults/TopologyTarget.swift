@@ -1,0 +1,23 @@
+/// A target of several nodes (a primary and its standbys) on which the nemesis can also cut
+/// links between nodes and fail over: the faults whose ``Fault/Kind/isTopologyFault`` is
+/// true. The clients, the resolvers and the final read reach whichever node is the primary
+/// when they connect.
+public protocol TopologyTarget: FaultTarget {
+    /// Applies a topology fault; returns what it did, for the history (the failover's
+    /// choice and its promotion time, say).
+    func applyTopologyFault(_ kind: Fault.Kind) async throws -> String?
+    /// Removes exactly what ``applyTopologyFault(_:)`` added (nothing, for a failover).
+    func healTopologyFault(_ kind: Fault.Kind) async throws
+}
+
+/// A topology fault asked of a target that has no topology.
+public struct TopologyFaultError: Error, Sendable, CustomStringConvertible {
+    /// The fault.
+    public var kind: Fault.Kind
+    /// The target.
+    public var target: String
+
+    public var description: String {
+        "\(kind.rawValue) needs a primary with standbys; \(target) is a single server"
+    }
+}
