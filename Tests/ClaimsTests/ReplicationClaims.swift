@@ -25,6 +25,20 @@ struct ReplicationClaims {
                           "\(kind.rawValue) was never begun")
     }
 
+    /// The situation both claims are about, checked first: the cut took effect, then the
+    /// failover fenced n1 and promoted n2, and the final read came from n2. Returns the
+    /// cut's and the failover's `start-fault ok` operations.
+    static func expectTheFailover(_ run: ClaimRun, _ claim: ClaimContext) throws -> (cut: HistoryOperation, failover: HistoryOperation) {
+        claim.expect(run.outcome.faultsApplied, "a fault never started: \(run.outcome.faultErrors)")
+        let cutInForce = try started(.replicationCut, in: run, claim)
+        let failover = try started(.failover, in: run, claim)
+        claim.expect(cutInForce.time < failover.time, "the failover came before the cut")
+        claim.expect(failover.evidence?.contains("n1 fenced, n2 promoted") == true, "failover: \(failover.evidence ?? "no evidence")")
+        let cluster = try claim.require(claim.server as? NamespaceCluster, "the claim needs a replicated cluster")
+        claim.expectEqual(cluster.primary.name, "n2", "the final read must come from the promoted standby")
+        return (cutInForce, failover)
+    }
+
     /// Elements whose last completion is `.ok` at a time in `window`.
     static func acknowledged(in window: ClosedRange<Int64>, _ run: ClaimRun) -> Set<Int> {
         Set(run.lastCompletion.filter { $0.value.type == .ok && window.contains($0.value.time) }.keys)
@@ -42,12 +56,7 @@ struct ReplicationClaims {
             cut, FaultSchedule(.failover, start: .afterAcknowledged(200, alignedToCommit: true), duration: nil),
         ])
         let result = run.result
-        claim.expect(run.outcome.faultsApplied, "a fault never started: \(run.outcome.faultErrors)")
-        let cutInForce = try started(.replicationCut, in: run, claim)
-        let failover = try started(.failover, in: run, claim)
-        claim.expect(failover.evidence?.contains("n1 fenced, n2 promoted") == true, "failover: \(failover.evidence ?? "no evidence")")
-        let cluster = try claim.require(claim.server as? NamespaceCluster, "the claim needs a replicated cluster")
-        claim.expectEqual(cluster.primary.name, "n2", "the final read must come from the promoted standby")
+        let (cutInForce, failover) = try expectTheFailover(run, claim)
 
         // Acknowledged by the old primary, absent from the new one: computed without the checker.
         let lostIndependently = run.acknowledgedInHistory.subtracting(run.tableElements).sorted()
@@ -82,12 +91,7 @@ struct ReplicationClaims {
             cut, FaultSchedule(.failover, start: .afterTime(.seconds(3)), duration: nil),
         ])
         let result = run.result
-        claim.expect(run.outcome.faultsApplied, "a fault never started: \(run.outcome.faultErrors)")
-        let cutInForce = try started(.replicationCut, in: run, claim)
-        let failover = try started(.failover, in: run, claim)
-        claim.expect(failover.evidence?.contains("n1 fenced, n2 promoted") == true, "failover: \(failover.evidence ?? "no evidence")")
-        let cluster = try claim.require(claim.server as? NamespaceCluster, "the claim needs a replicated cluster")
-        claim.expectEqual(cluster.primary.name, "n2", "the final read must come from the promoted standby")
+        let (cutInForce, failover) = try expectTheFailover(run, claim)
 
         claim.expectEqual(result.lost, [])
         claim.expectEqual(run.outcome.results.lost, 0)
