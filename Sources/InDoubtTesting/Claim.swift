@@ -72,26 +72,19 @@ public struct Claim: Sendable, CustomStringConvertible {
         case .selected(let settings):
             try await ServerScope.start(settings: settings).use { try await evaluate(on: $0.target) }
         case .namespaceNode(let settings):
-            try FaultEnvironment.decision().enforce()
-            let cluster = try await NamespaceCluster.start(
-                nodes: 1, installation: try FaultEnvironment.installation(), settings: settings)
-            try await evaluate(on: cluster.nodes[0], thenShutDown: cluster)
+            try await ServerScope.start(NamespaceBackend.self, settings: settings).use { try await evaluate(on: $0.target) }
         case .replicated(let replication, let settings):
             try FaultEnvironment.decision().enforce()
             let cluster = try await NamespaceCluster.start(
                 replication: replication, installation: try FaultEnvironment.installation(), settings: settings)
-            try await evaluate(on: cluster, thenShutDown: cluster)
-        }
-    }
-
-    private func evaluate(on server: any ExperimentTarget, thenShutDown cluster: NamespaceCluster) async throws {
-        do {
-            try await evaluate(on: server)
-        } catch {
+            do {
+                try await evaluate(on: cluster)
+            } catch {
+                await cluster.shutdown()
+                throw error
+            }
             await cluster.shutdown()
-            throw error
         }
-        await cluster.shutdown()
     }
 
     private func evaluate(on server: any ExperimentTarget) async throws {

@@ -35,6 +35,14 @@ enum ServerScope {
         } catch {
             throw MissingPrerequisite(description: String(describing: error))
         }
+        return try await start(type, settings: settings, environment: environment)
+    }
+
+    /// Starts a server on `type`, whatever `INDOUBT_BACKEND` says, after the same check.
+    static func start(
+        _ type: any ServerBackend.Type, settings: [String: String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> RunningServer {
         try await FaultEnvironment.decision(for: type, environment: environment).enforce()
         return try await type.init(request: .fromEnvironment(environment)).start(settings: settings)
     }

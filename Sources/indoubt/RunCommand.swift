@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         if let server {
             _ = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
         } else {
-            _ = try RunServer.backend(backend ?? ServerBackendCatalog.defaultBackend.name, pg: pg, pgImage: pgImage)
+            _ = try RunServer.backend(backend, pg: pg, pgImage: pgImage)
         }
     }
 
@@ -93,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
             source = .running(try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage))
         } else {
             source = .start(try await RunServer.ready(
-                RunServer.backend(backend ?? ServerBackendCatalog.defaultBackend.name, pg: pg, pgImage: pgImage)))
+                RunServer.backend(backend, pg: pg, pgImage: pgImage)))
         }
         let printer = ProgressPrinter()
         var observer: (@Sendable (HistoryOperation) -> Void)?

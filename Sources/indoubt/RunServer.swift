@@ -13,8 +13,10 @@ enum RunServer {
             discussion: ServerBackendCatalog.all.map { "\($0.name): \($0.summary)" }.joined(separator: "\n"))
     }
 
-    /// The backend `name` names, given the options `--pg` and `--pg-image`.
-    static func backend(_ name: String, pg: String?, pgImage: String?) throws -> any ServerBackend {
+    /// The backend `--backend` names (the catalog's default without it), given the options
+    /// `--pg` and `--pg-image`.
+    static func backend(_ chosen: String?, pg: String?, pgImage: String?) throws -> any ServerBackend {
+        let name = chosen ?? ServerBackendCatalog.defaultBackend.name
         do {
             return try ServerBackendCatalog.named(name).init(request: ServerRequest(postgres: pg, image: pgImage))
         } catch let error as ServerRequestError {

@@ -22,6 +22,17 @@ struct ReplicationTests {
         }
     }
 
+    @Test("A single-node cluster refuses every topology fault instead of passing an empty cut for one in force")
+    func singleNodeRefusesTopologyFaults() async throws {
+        try FaultEnvironment.decision().enforce()
+        let cluster = try await NamespaceCluster.start(nodes: 1, installation: try FaultEnvironment.installation())
+        for kind in Fault.Kind.allCases where kind.isTopologyFault {
+            let error = await #expect(throws: TopologyFaultError.self) { _ = try await cluster.applyTopologyFault(kind) }
+            #expect(error?.description.contains("single server") == true, "\(kind)")
+        }
+        await cluster.shutdown()
+    }
+
     @Test("Node-to-node traffic flows while the root namespace's iptables stay exactly as they were")
     func rootIptablesUnchanged() async throws {
         try FaultEnvironment.decision().enforce()

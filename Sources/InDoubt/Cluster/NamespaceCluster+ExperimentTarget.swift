@@ -20,6 +20,8 @@ extension NamespaceCluster: ExperimentTarget {
 
 extension NamespaceCluster: TopologyTarget {
     public func applyTopologyFault(_ kind: Fault.Kind) async throws -> String? {
+        // Without standbys a cut would add no rule at all and pass for a fault in force.
+        guard replication != nil else { throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)") }
         switch kind {
         case .replicationCut, .isolatePrimary:
             let partition = kind == .replicationCut ? replicationCut() : primaryIsolation()

@@ -121,38 +121,24 @@ public final class Nemesis: Sendable {
         let schedule = schedules[index]
         let fault = target.fault(schedule.kind, rate: schedule.rate)
         history.append(process: .nemesis, type: .invoke, f: .startFault, fault: fault.description)
-        if fault.kind.isTopologyFault {
-            await applyTopologyFault(index, fault)
-            return
-        }
         do {
-            var commands = fault.applyCommands
-            // A partition also loses what is on the wire: with a slow link, the replies
-            // queued in its tbf qdisc. Re-creating the qdisc right after the rules are in
-            // force drops them, as a cut cable would.
-            if fault.kind == .partition, let slow = state.withLock({ $0.active.values.first { $0.kind == .slow } }) {
-                commands += slow.healCommands + slow.applyCommands
+            var evidence: String?
+            if fault.kind.isTopologyFault {
+                // Between a topology's nodes, or its failover: the target carries it out.
+                guard let topology = target as? any TopologyTarget else {
+                    throw TopologyFaultError(kind: fault.kind, target: target.targetName)
+                }
+                evidence = try await topology.applyTopologyFault(fault.kind)
+            } else {
+                var commands = fault.applyCommands
+                // A partition also loses what is on the wire: with a slow link, the replies
+                // queued in its tbf qdisc. Re-creating the qdisc right after the rules are in
+                // force drops them, as a cut cable would.
+                if fault.kind == .partition, let slow = state.withLock({ $0.active.values.first { $0.kind == .slow } }) {
+                    commands += slow.healCommands + slow.applyCommands
+                }
+                try await target.run(commands)
             }
-            try await target.run(commands)
-            state.withLock {
-                $0.active[index] = fault
-                $0.applied[index] = true
-            }
-            history.append(process: .nemesis, type: .ok, f: .startFault, fault: fault.description)
-        } catch {
-            state.withLock { $0.errors.append("applying \(fault): \(error)") }
-            history.append(
-                process: .nemesis, type: .fail, f: .startFault, error: String(describing: error), fault: fault.description)
-        }
-    }
-
-    /// A fault between a topology's nodes, or its failover: the target carries it out.
-    private func applyTopologyFault(_ index: Int, _ fault: Fault) async {
-        do {
-            guard let topology = target as? any TopologyTarget else {
-                throw TopologyFaultError(kind: fault.kind, target: target.targetName)
-            }
-            let evidence = try await topology.applyTopologyFault(fault.kind)
             state.withLock {
                 $0.active[index] = fault
                 $0.applied[index] = true
