@@ -30,16 +30,16 @@ public final class ClaimContext: Sendable {
         inSwiftTesting = Test.current != nil
     }
 
-    /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:)``,
+    /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:readInterval:)``,
     /// keeping its report folder until the claim is over.
     public func run(
         writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500), faults: [FaultSchedule],
         strategy: any CommitStrategy = NaiveStrategy(), fence: Bool = true, client: ClientProfile = .application,
-        retryBudget: Duration = .seconds(30)
+        retryBudget: Duration = .seconds(30), readInterval: Duration? = nil
     ) async throws -> ClaimRun {
         let run = try await ClaimRun.run(
             on: server, writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy,
-            keepReport: true, fence: fence, client: client, retryBudget: retryBudget)
+            keepReport: true, fence: fence, client: client, retryBudget: retryBudget, readInterval: readInterval)
         state.withLock { $0.reports.append(run) }
         return run
     }

@@ -42,7 +42,8 @@ public struct ClaimRun: Sendable {
     public static func run(
         on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
         faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy(), keepReport: Bool = false,
-        fence: Bool = true, client: ClientProfile = .application, retryBudget: Duration = .seconds(30)
+        fence: Bool = true, client: ClientProfile = .application, retryBudget: Duration = .seconds(30),
+        readInterval: Duration? = nil
     ) async throws -> ClaimRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-report-\(UUID().uuidString)")
         defer { if !keepReport { try? FileManager.default.removeItem(at: folder) } }
@@ -50,6 +51,7 @@ public struct ClaimRun: Sendable {
             writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy,
             client: client, fence: fence)
         configuration.outputFolder = folder
+        configuration.readInterval = readInterval
         let outcome = try await Experiment(configuration: configuration, target: node).run()
 
         let history = try HistoryReader.read(RunFolder(folder).history)

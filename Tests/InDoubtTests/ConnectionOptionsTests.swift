@@ -50,6 +50,21 @@ struct ConnectionOptionsTests {
         #expect(values["tcp_user_timeout"] == "2000")
         #expect(values["keepalives"] == "1" && values["keepalives_idle"] == "1" && values["keepalives_count"] == "3")
         #expect(options.resetOnAbandon)
+        #expect(options.cancelOnDeadline == nil && !options.trustsCommitWarnings)
+    }
+
+    @Test("The cancelling client sends a cancel request at its deadline and keeps libpq's TCP defaults; the trusting one also ignores COMMIT's warnings")
+    func cancellingAndTrusting() {
+        let plain = ConnectionOptions(host: "h")
+        #expect(plain.cancelOnDeadline == nil && !plain.trustsCommitWarnings)
+        let cancelling = plain.with(.cancelling)
+        #expect(cancelling.cancelOnDeadline == ClientProfile.cancelGrace && !cancelling.trustsCommitWarnings)
+        #expect(dictionary(cancelling) == dictionary(plain))
+        #expect(!cancelling.resetOnAbandon)
+        let trusting = plain.with(.trusting)
+        #expect(trusting.cancelOnDeadline == ClientProfile.cancelGrace && trusting.trustsCommitWarnings)
+        #expect(trusting.with(.application) == plain)
+        #expect(plain.with(.hardened).with(.trusting).with(.cancelling) == cancelling)
     }
 }
 

@@ -95,7 +95,7 @@ struct OutcomeClassificationTests {
     @Test("A COMMIT tag with the warning that the wait for the synchronous standby was cancelled is unknown, never ok")
     func cancelledReplicationWaitIsInfo() throws {
         let warnings = [
-            PostgresNotice(severity: "WARNING", sqlState: "57014",
+            PostgresNotice(severity: "WARNING", sqlState: "01000",
                            message: "canceling wait for synchronous replication due to user request"),
             PostgresNotice(severity: "WARNING", sqlState: "57P01",
                            message: "canceling the wait for synchronous replication and terminating connection due to administrator command"),
@@ -116,7 +116,7 @@ struct OutcomeClassificationTests {
         // COMMIT-retry trap's own business, and a NOTICE is not a warning.
         for notice in [
             PostgresNotice(severity: "WARNING", sqlState: "25P01", message: "there is no transaction in progress"),
-            PostgresNotice(severity: "NOTICE", sqlState: "57014", message: "canceling wait for synchronous replication due to user request"),
+            PostgresNotice(severity: "NOTICE", sqlState: "01000", message: "canceling wait for synchronous replication due to user request"),
         ] {
             #expect(throws: Never.self) {
                 try TransactionEnd.verify(QueryResult(commandTags: ["COMMIT"], notices: [notice]), expectedTag: "COMMIT", statement: "COMMIT")

@@ -10,7 +10,7 @@ struct RunResultsTests {
         "unexpected", "duplicates", "indeterminate", "unresolved", "misresolved",
         "postgres_version", "backend", "fault", "strategy", "clients", "duration_s",
         "writes_per_s", "client", "fenced", "lost_elements", "unexpected_elements", "duplicate_elements",
-        "unresolved_elements", "misresolved_elements", "failed_but_present", "failed_but_present_elements", "errored_applied",
+        "unresolved_elements", "misresolved_elements", "failed_but_present", "failed_but_present_elements", "read_then_lost", "read_then_lost_elements", "errored_applied",
         "errored_not_applied", "complete", "invariants_hold",
     ]
 

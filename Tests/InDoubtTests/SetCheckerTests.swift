@@ -109,6 +109,40 @@ struct SetCheckerCountingTests {
         #expect(result.lost.isEmpty)
     }
 
+    @Test("a read with writes after it is not the final read: a history that ends while the writes go on has none")
+    func readDuringWritesIsNotFinal() {
+        var history = HistoryBuilder()
+        history.write(1, .ok)
+        history.read([1])
+        history.write(2, .ok)
+        let unfinished = history.check()
+        #expect(!unfinished.hasFinalRead)
+        #expect(unfinished.lost.isEmpty && unfinished.readThenLost.isEmpty)
+        history.read([1, 2])
+        let finished = history.check()
+        #expect(finished.hasFinalRead && finished.survivors == 2 && finished.readThenLost.isEmpty)
+    }
+
+    @Test("read, then lost: an element a read returned that the final read lacks, acknowledged or not, sorted")
+    func readThenLost() {
+        var history = HistoryBuilder()
+        history.write(1, .ok)
+        history.write(2, .info)
+        history.write(3, .ok)
+        history.read([3, 1, 2])
+        history.write(4, .ok)
+        history.read([4, 1, 3, 5])
+        history.read([1, 4])
+        let result = history.check()
+        #expect(result.readThenLost == [2, 3, 5])
+        #expect(result.lost == [3])
+        #expect(result.unexpected.isEmpty)
+        #expect(!result.invariantsHold)
+        #expect(result.invariantViolations.last == "3 elements a read returned are gone from the final read")
+        #expect(Summary(result).text.contains("3 writes read, then lost!\n(2 3 5)"))
+        #expect(Summary(result).text.contains("3 read, then lost (2 3 5)"))
+    }
+
     @Test("nemesis operations do not count")
     func nemesis() {
         var history = HistoryBuilder()

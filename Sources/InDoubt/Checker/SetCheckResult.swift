@@ -32,6 +32,11 @@ public struct SetCheckResult: Sendable, Equatable {
     public var erroredNotApplied: [Int]
     /// Never acknowledged, and every completion was `.fail`.
     public var failed: [Int]
+    /// Returned by a read while the writes went on (any `.ok` read before the final one),
+    /// yet absent from the final read: a read of a write that was later lost, whether or not
+    /// it was acknowledged (after a failover, say, a write committed on the old primary
+    /// only). Jepsen's set-full counts these as lost too.
+    public var readThenLost: [Int]
     /// Whether the history holds a successful (`.ok`) read.
     public var hasFinalRead: Bool
 
@@ -40,7 +45,7 @@ public struct SetCheckResult: Sendable, Equatable {
         total: Int, acknowledged: Int, survivors: Int, lost: [Int], unacknowledgedFound: [Int],
         unexpected: [Int], duplicates: [DuplicateElement], indeterminate: [Int],
         unresolved: [Int], misresolved: [Int], failedButPresent: [Int], erroredApplied: [Int],
-        erroredNotApplied: [Int], failed: [Int], hasFinalRead: Bool
+        erroredNotApplied: [Int], failed: [Int], readThenLost: [Int] = [], hasFinalRead: Bool
     ) {
         self.total = total
         self.acknowledged = acknowledged
@@ -56,6 +61,7 @@ public struct SetCheckResult: Sendable, Equatable {
         self.erroredApplied = erroredApplied
         self.erroredNotApplied = erroredNotApplied
         self.failed = failed
+        self.readThenLost = readThenLost
         self.hasFinalRead = hasFinalRead
     }
 
@@ -77,8 +83,9 @@ public struct SetCheckResult: Sendable, Equatable {
 
     /// The set's invariants: there is a final read, no acknowledged write is lost, no
     /// element appeared that was never written, no resolution disagrees with the final
-    /// read (``misresolved``), and no write the client called definitely failed is in it
-    /// (``failedButPresent``). The last two are bugs of the client, not of the server, and
+    /// read (``misresolved``), no write the client called definitely failed is in it
+    /// (``failedButPresent``), and nothing a read returned has vanished from it
+    /// (``readThenLost``). ``misresolved`` and ``failedButPresent`` are bugs of the client, not of the server, and
     /// a verdict CI trusts must catch them too. ``invariantViolations`` says which fail.
     public var invariantsHold: Bool {
         invariantViolations.isEmpty
@@ -96,6 +103,9 @@ public struct SetCheckResult: Sendable, Equatable {
         }
         if !failedButPresent.isEmpty {
             violations.append("\(failedButPresent.count) writes the client called definitely failed are in the final read")
+        }
+        if !readThenLost.isEmpty {
+            violations.append("\(readThenLost.count) elements a read returned are gone from the final read")
         }
         return violations
     }

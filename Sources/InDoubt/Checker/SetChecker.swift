@@ -9,8 +9,11 @@
 /// - `.add` `.invoke`: the element was attempted (any number of retries count once).
 /// - `.add` `.ok` / `.fail` / `.info`: a completion. Its element is its own `value`, or, if
 ///   that is missing, the value of the same process's pending invocation.
-/// - `.read` `.ok`: a candidate final read; the **last** one wins. Its `values` may hold
-///   duplicates. Invocations and failed or indeterminate reads are ignored.
+/// - `.read` `.ok`: a candidate final read; the last one after which no `.add` is recorded
+///   wins (a history that ends with writes still going on has no final read). Its `values`
+///   may hold duplicates. Every `.ok` read also counts its elements as seen, for
+///   ``SetCheckResult/readThenLost``. Invocations and failed or indeterminate reads are
+///   ignored.
 /// - `.resolve` with a `resolution` and a `value`: a strategy's verdict; the last one per
 ///   element wins. Its `type` does not matter.
 /// - Nemesis operations are ignored.
@@ -23,6 +26,7 @@ public struct SetChecker: Sendable {
     private var elements: [Int: ElementRecord] = [:]
     private var pending: [HistoryOperation.Process: Int] = [:]
     private var finalRead: [Int]?
+    private var seenByReads: Set<Int> = []
 
     /// Creates a checker that has seen nothing.
     public init() {}
@@ -40,10 +44,13 @@ public struct SetChecker: Sendable {
     public mutating func consume(_ operation: HistoryOperation) {
         switch operation.f {
         case .add:
+            // A read taken while the writes went on is not the final read.
+            finalRead = nil
             consumeAdd(operation)
         case .read:
             if operation.type == .ok {
                 finalRead = operation.values ?? []
+                seenByReads.formUnion(operation.values ?? [])
             }
         case .resolve:
             if let element = operation.value, let resolution = operation.resolution {
@@ -103,6 +110,7 @@ public struct SetChecker: Sendable {
                 record.errored && !present(element)
             },
             failed: select { $1.definitelyFailed },
+            readThenLost: hasRead ? seenByReads.filter { !present($0) }.sorted() : [],
             hasFinalRead: hasRead)
     }
 

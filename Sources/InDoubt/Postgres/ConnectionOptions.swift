@@ -28,6 +28,16 @@ public struct ConnectionOptions: Sendable, Hashable {
     public var resetOnAbandon: Bool
     /// `application_name`, shown in `pg_stat_activity`.
     public var applicationName: String
+    /// At a call's deadline, whether the client first sends a cancel request (`PQcancel`) and
+    /// waits this long for the server's answer, as JDBC's query timeout and pgx's context
+    /// cancellation do, before it gives the connection up; `nil` (the default) gives it up at
+    /// once. A synchronous COMMIT whose wait for the standby is cancelled this way is answered
+    /// `COMMIT` with a warning: committed on the primary only.
+    public var cancelOnDeadline: Duration?
+    /// Whether a COMMIT is taken as acknowledged from its command tag alone, ignoring the
+    /// warning that the wait for the synchronous standby was cancelled, as an application that
+    /// never reads notices does. InDoubt's own reading (`false`) records such a write `info`.
+    public var trustsCommitWarnings: Bool
 
     /// TCP keepalive settings.
     public enum Keepalives: Sendable, Hashable {
@@ -51,7 +61,9 @@ public struct ConnectionOptions: Sendable, Hashable {
         keepalives: Keepalives = .systemDefault,
         tcpUserTimeoutMilliseconds: Int? = nil,
         resetOnAbandon: Bool = false,
-        applicationName: String = "indoubt"
+        applicationName: String = "indoubt",
+        cancelOnDeadline: Duration? = nil,
+        trustsCommitWarnings: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -62,20 +74,31 @@ public struct ConnectionOptions: Sendable, Hashable {
         self.tcpUserTimeoutMilliseconds = tcpUserTimeoutMilliseconds
         self.resetOnAbandon = resetOnAbandon
         self.applicationName = applicationName
+        self.cancelOnDeadline = cancelOnDeadline
+        self.trustsCommitWarnings = trustsCommitWarnings
     }
 
-    /// These options with `profile`'s TCP behaviour.
+    /// These options with `profile`'s TCP behaviour, deadline handling and reading of a
+    /// COMMIT's warnings.
     public func with(_ profile: ClientProfile) -> ConnectionOptions {
         var copy = self
+        copy.keepalives = .systemDefault
+        copy.tcpUserTimeoutMilliseconds = nil
+        copy.resetOnAbandon = false
+        copy.cancelOnDeadline = nil
+        copy.trustsCommitWarnings = false
         switch profile {
         case .application:
-            copy.keepalives = .systemDefault
-            copy.tcpUserTimeoutMilliseconds = nil
-            copy.resetOnAbandon = false
+            break
         case .hardened:
             copy.keepalives = .custom(idleSeconds: 1, intervalSeconds: 1, count: 3)
             copy.tcpUserTimeoutMilliseconds = 2000
             copy.resetOnAbandon = true
+        case .cancelling:
+            copy.cancelOnDeadline = ClientProfile.cancelGrace
+        case .trusting:
+            copy.cancelOnDeadline = ClientProfile.cancelGrace
+            copy.trustsCommitWarnings = true
         }
         return copy
     }

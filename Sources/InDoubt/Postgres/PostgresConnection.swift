@@ -196,6 +196,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private func receive(_ handle: OpaquePointer, sql: String, phase: SentPhase, deadline: Deadline) throws -> QueryResult {
         var result = QueryResult()
         var firstError: PostgresError?
+        var (waitDeadline, waitContext, cancelSent) = (deadline, "waiting for the reply", false)
         while true {
             if PQisBusy(handle) == 0 {
                 guard let pgResult = PQgetResult(handle) else { break }
@@ -218,7 +219,18 @@ public final class PostgresConnection: @unchecked Sendable {
                 continue
             }
             if PQstatus(handle) != CONNECTION_OK { break }
-            _ = try Self.wait(handle, events: POLLIN, deadline: deadline, sent: phase, context: "waiting for the reply")
+            do {
+                _ = try Self.wait(handle, events: POLLIN, deadline: waitDeadline, sent: phase, context: waitContext)
+            } catch let error as PostgresError where error.kind == .timeout {
+                guard let grace = options.cancelOnDeadline, !cancelSent else { throw error }
+                // Ask the server to cancel, then read its answer: a cancelled wait for a
+                // synchronous standby answers COMMIT all the same, with a warning.
+                cancelSent = true
+                Self.sendCancelRequest(handle)
+                waitDeadline = .after(grace)
+                waitContext = "waiting for the reply, and for \(grace) after a cancel request"
+                continue
+            }
             if PQconsumeInput(handle) == 0 {
                 throw PostgresError(kind: .connectionLost, message: Self.errorMessage(handle), sent: phase)
             }
@@ -252,6 +264,15 @@ public final class PostgresConnection: @unchecked Sendable {
         guard socket >= 0 else { return }
         var option = linger(l_onoff: 1, l_linger: 0)
         _ = setsockopt(socket, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
+    /// Sends a cancel request for the call in flight, without waiting for it: libpq 15's
+    /// `PQcancel` opens its own connection and blocks, with no timeout of its own, so it runs
+    /// on a thread of its own while the caller keeps reading the reply until its grace passes.
+    private static func sendCancelRequest(_ handle: OpaquePointer) {
+        guard let cancel = PQgetCancel(handle) else { return }
+        let request = CancelRequest(cancel: cancel)
+        Thread.detachNewThread { request.send() }
     }
 
     /// Waits until the socket is ready for `events` or `deadline` passes.
@@ -305,6 +326,17 @@ public final class PostgresConnection: @unchecked Sendable {
         let text = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? "connection lost" : trimmed
+    }
+}
+
+/// A `PGcancel`, used once on the thread that sends it and freed there.
+private struct CancelRequest: @unchecked Sendable {
+    let cancel: OpaquePointer
+
+    func send() {
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &message, Int32(message.count))
+        PQfreeCancel(cancel)
     }
 }
 

@@ -35,7 +35,7 @@ extension PostgresConnection {
     private func end(_ sql: String, expectedTag: String, deadline: Deadline) async throws -> QueryResult {
         // The tag comes with the reply: reading it costs no extra round trip.
         let result = try await query(sql, phase: .commit, deadline: deadline)
-        try TransactionEnd.verify(result, expectedTag: expectedTag, statement: sql)
+        try TransactionEnd.verify(result, expectedTag: expectedTag, statement: sql, trustingWarnings: options.trustsCommitWarnings)
         return result
     }
 }
@@ -47,9 +47,9 @@ public enum TransactionEnd {
     public static let rollbackTag = "ROLLBACK"
 
     /// The beginnings of the warnings with which PostgreSQL stops waiting for a synchronous
-    /// standby and reports success all the same: the wait cancelled (57014, by
-    /// `pg_cancel_backend` or the client's cancel request) and, for a backend being
-    /// terminated (57P01), "canceling the wait … and terminating connection".
+    /// standby and reports success all the same: the wait cancelled (SQLSTATE 01000, the
+    /// generic warning, by `pg_cancel_backend` or the client's cancel request) and, for a
+    /// backend being terminated (57P01), "canceling the wait … and terminating connection".
     public static let replicationWaitCancelled = [
         "canceling wait for synchronous replication",
         "canceling the wait for synchronous replication",
@@ -68,10 +68,13 @@ public enum TransactionEnd {
     ///   ``PostgresError/Kind/rolledBack`` for a `ROLLBACK` tag, which classifies as `fail`;
     ///   of kind `client` for any other tag, or none, which classifies as `info`: a reply
     ///   the client does not understand says nothing certain about the outcome.
-    public static func verify(_ result: QueryResult, expectedTag: String, statement: String) throws {
+    /// - Parameter trustingWarnings: Take the expected tag as an acknowledgement whatever
+    ///   warning came with it, as an application that never reads notices does
+    ///   (``ConnectionOptions/trustsCommitWarnings``).
+    public static func verify(_ result: QueryResult, expectedTag: String, statement: String, trustingWarnings: Bool = false) throws {
         let tag = result.commandTag
         if tag == expectedTag {
-            if let warning = result.notices.first(where: isReplicationWaitCancelled) {
+            if !trustingWarnings, let warning = result.notices.first(where: isReplicationWaitCancelled) {
                 throw PostgresError(
                     kind: .notReplicated, sqlState: warning.sqlState, severity: warning.severity,
                     message: "the server answered \(statement.prefix(40)) with the tag \(tag ?? ""), and with WARNING "

@@ -73,6 +73,11 @@ public struct RunResults: Sendable, Equatable, Codable {
     public var failedButPresent: Int
     /// The "definitely failed" writes in the final read; `null` in older results.
     public var failedButPresentElements: [Int]?
+    /// How many elements a read returned while the writes went on that are gone from the
+    /// final read (``SetCheckResult/readThenLost``); `null` in older results.
+    public var readThenLost: Int?
+    /// Those elements; `null` in older results.
+    public var readThenLostElements: [Int]?
     /// Errored (fail or info, never ok) writes that are in the final read.
     public var erroredApplied: Int
     /// Errored (fail or info, never ok) writes that are not in the final read.
@@ -80,7 +85,7 @@ public struct RunResults: Sendable, Equatable, Codable {
     /// `false` when the run was interrupted or its history was truncated.
     public var complete: Bool
     /// ``SetCheckResult/invariantsHold``: a final read exists, and ``lost``,
-    /// ``unexpected``, ``misresolved`` and ``failedButPresent`` are all 0. Each of those
+    /// ``unexpected``, ``misresolved``, ``failedButPresent`` and ``readThenLost`` are all 0. Each of those
     /// counts is a key of its own, so the JSON says which invariant failed.
     public var invariantsHold: Bool
 
@@ -120,6 +125,8 @@ public struct RunResults: Sendable, Equatable, Codable {
         misresolvedElements = result.misresolved
         failedButPresent = result.failedButPresent.count
         failedButPresentElements = result.failedButPresent
+        readThenLost = result.readThenLost.count
+        readThenLostElements = result.readThenLost
         erroredApplied = result.erroredApplied.count
         erroredNotApplied = result.erroredNotApplied.count
         self.complete = complete
@@ -147,6 +154,8 @@ public struct RunResults: Sendable, Equatable, Codable {
         case misresolvedElements = "misresolved_elements"
         case failedButPresent = "failed_but_present"
         case failedButPresentElements = "failed_but_present_elements"
+        case readThenLost = "read_then_lost"
+        case readThenLostElements = "read_then_lost_elements"
         case erroredApplied = "errored_applied"
         case erroredNotApplied = "errored_not_applied"
         case complete
@@ -186,6 +195,8 @@ public struct RunResults: Sendable, Equatable, Codable {
         try container.encode(misresolvedElements, forKey: .misresolvedElements)
         try container.encode(failedButPresent, forKey: .failedButPresent)
         try container.encode(failedButPresentElements, forKey: .failedButPresentElements)
+        try container.encode(readThenLost, forKey: .readThenLost)
+        try container.encode(readThenLostElements, forKey: .readThenLostElements)
         try container.encode(erroredApplied, forKey: .erroredApplied)
         try container.encode(erroredNotApplied, forKey: .erroredNotApplied)
         try container.encode(complete, forKey: .complete)

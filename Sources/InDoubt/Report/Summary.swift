@@ -56,6 +56,10 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
                     "\(result.unacknowledgedFound.count) unacknowledged writes found! ヽ(´ー`)ノ")
                 lines.append(ElementListFormat.string(result.unacknowledgedFound))
             }
+            if !result.readThenLost.isEmpty {
+                lines.append("\(result.readThenLost.count) writes read, then lost!")
+                lines.append(ElementListFormat.string(result.readThenLost))
+            }
         }
         lines.append("\(RateFormat.string(result.ackRate)) ack rate")
         lines.append("\(RateFormat.string(result.lossRate)) loss rate")
@@ -82,6 +86,9 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
         lines.append(Self.line(result.indeterminate, "indeterminate"))
         lines.append(Self.line(result.unresolved, "unresolved"))
         lines.append(Self.line(result.misresolved, "misresolved"))
+        if !result.readThenLost.isEmpty {
+            lines.append(Self.line(result.readThenLost, "read, then lost"))
+        }
         if !result.failedButPresent.isEmpty {
             lines.append(
                 Self.line(result.failedButPresent, "failed but present (a client classification bug)"))

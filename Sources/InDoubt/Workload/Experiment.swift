@@ -94,6 +94,8 @@ public struct Experiment: Sendable {
 
         let started = ContinuousClock.now
         async let faults: Void = nemesis.run(until: { finished.load(ordering: .relaxed) })
+        let writesDone = Atomic<Bool>(false)
+        async let reads: Void = readWhileWriting(history: history, backends: backends, until: { writesDone.load(ordering: .relaxed) })
         let indeterminate = await withTaskGroup(of: [IndeterminateWrite].self) { group in
             for client in 0..<configuration.clients {
                 group.addTask {
@@ -104,7 +106,9 @@ public struct Experiment: Sendable {
         }
         let duration = started.duration(to: .now)
         finished.store(true, ordering: .relaxed)
+        writesDone.store(true, ordering: .relaxed)
         await faults
+        await reads
         await nemesis.healAll()
 
         let inDoubt = indeterminate.sorted { $0.element < $1.element }
@@ -183,6 +187,33 @@ public struct Experiment: Sendable {
             }
         }
         return indeterminate
+    }
+
+    /// With a ``ExperimentConfiguration/readInterval``: reads the whole set that often, as
+    /// process `clients + 1` (the fencer and the final reader are `clients`), until `done`.
+    /// A read that fails is recorded `fail` (a read changes nothing) and its connection
+    /// replaced.
+    private func readWhileWriting(history: HistoryRecorder, backends: BackendRegistry, until done: @Sendable () -> Bool) async {
+        guard let interval = configuration.readInterval else { return }
+        let (target, name, profile, timeout) = (self.target, "indoubt-reader-\(incarnation)", configuration.client, configuration.timeout)
+        let process = HistoryOperation.Process.client(configuration.clients + 1)
+        let session = ClientSession(
+            client: configuration.clients + 1, options: { target.connectionOptions(applicationName: name).with(profile) },
+            backends: backends)
+        defer { session.reset() }
+        while !done() {
+            history.append(process: process, type: .invoke, f: .read)
+            do {
+                let deadline = Deadline.after(timeout)
+                let connection = try await session.connection(deadline: deadline)
+                let rows = try await connection.query("SELECT element FROM set_app ORDER BY id", deadline: deadline).rows
+                history.append(process: process, type: .ok, f: .read, values: try rows.map { try $0.int(0) })
+            } catch {
+                session.reset()
+                history.append(process: process, type: .fail, f: .read, error: String(describing: error))
+            }
+            try? await Task.sleep(for: interval)
+        }
     }
 
     /// What happened between the heal and the final read.

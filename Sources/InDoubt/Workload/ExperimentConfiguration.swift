@@ -32,6 +32,11 @@ public struct ExperimentConfiguration: Sendable {
     /// verdicts can precede a late COMMIT, so it waits, before the final read, until no
     /// client socket holds unacknowledged data, and the checker can see the misresolution.
     public var fence = true
+    /// How often a reader reads the whole set while the writes go on (`nil`, the default: no
+    /// reads but the final one). Its reads go to whichever node is the primary, and are
+    /// checked against the final read (``SetCheckResult/readThenLost``): after a failover, a
+    /// read may have returned writes the new primary does not have.
+    public var readInterval: Duration?
     /// How long an unfenced run waits for the clients' sockets to drain before its final
     /// read (the kernel's retransmissions back off exponentially: about 3 s after a 2 s
     /// fault, 6 s after a 5 s one).
@@ -69,6 +74,9 @@ public struct ExperimentConfiguration: Sendable {
             throw ExperimentError.invalid("--clients (\(clients)) cannot exceed --writes (\(writes)): every client needs an element to write")
         }
         guard timeout > .zero else { throw ExperimentError.invalid("--timeout must be longer than 0") }
+        if let readInterval, readInterval <= .zero {
+            throw ExperimentError.invalid("--read-every must be longer than 0")
+        }
         guard retryBudget > .zero else { throw ExperimentError.invalid("--retry-for must be longer than 0") }
         for schedule in faults {
             if let duration = schedule.duration, duration <= .zero {

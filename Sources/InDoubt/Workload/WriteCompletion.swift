@@ -30,6 +30,13 @@ public struct WriteCompletion: Sendable, Hashable {
     /// Acknowledged.
     public static let ok = WriteCompletion(type: .ok)
 
+    /// Acknowledged by `commit`, COMMIT's reply, with the first warning that came with it (a
+    /// client that trusts the tag alone keeps the "committed locally only" warning this way).
+    public static func acknowledged(by commit: QueryResult) -> WriteCompletion {
+        let warning = commit.notices.first { $0.severity == "WARNING" }
+        return WriteCompletion(type: .ok, warning: warning.map { "\($0.sqlState): \($0.message)" })
+    }
+
     /// The completion for an error, classified by what the client had sent.
     public static func failure(_ error: any Error) -> WriteCompletion {
         guard let error = error as? PostgresError else {

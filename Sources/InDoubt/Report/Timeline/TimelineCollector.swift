@@ -10,7 +10,7 @@
 /// - A fault window opens at a `start-fault` `:ok` and closes at the first `stop-fault`
 ///   `:ok` of the same name (the operation's `fault` field); a fault still in
 ///   force at the end runs to the end.
-/// - The last `:ok` read is the final read.
+/// - The last `:ok` read after which no `.add` is recorded is the final read.
 public struct TimelineCollector: Sendable {
     private struct Pending: Sendable {
         var element: Int?
@@ -45,6 +45,7 @@ public struct TimelineCollector: Sendable {
         endTime = max(endTime, operation.time)
         switch operation.f {
         case .add:
+            finalReadTime = nil
             consumeAdd(operation)
         case .read:
             if operation.type == .ok { finalReadTime = operation.time }

@@ -15,8 +15,7 @@ public struct NaiveStrategy: CommitStrategy {
             _ = try await connection.query(
                 "INSERT INTO set_app (element) VALUES (\(context.element))", deadline: context.deadline)
             await context.beforeCommit()
-            _ = try await connection.commit(deadline: context.deadline)
-            return .ok
+            return .acknowledged(by: try await connection.commit(deadline: context.deadline))
         } catch {
             context.session.reset()
             return .failure(error)
