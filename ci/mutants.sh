@@ -29,7 +29,11 @@ restart-without-fence|Sources/InDoubt/Workload/ClientRecovery.swift|        let 
 resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-fence|@@|LateCommitClaims/fencedVerdictsHold
 failover-keeps-old-primary|Sources/InDoubt/Cluster/NamespaceCluster+Failover.swift|        primaryIndex.withLock { $0 = chosen.index }|        _ = chosen.index|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
 sync-commit-local|Sources/InDoubt/Cluster/Replication.swift|"synchronous_commit": level.rawValue]|"synchronous_commit": "local"]|ReplicationClaims/syncFailoverLosesNothingAcknowledged
-sync-warning-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|            if let warning = result.notices.first(where: isReplicationWaitCancelled) {|            if let warning = result.notices.first(where: { _ in false }) {|OutcomeClassificationTests
+sync-warning-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|            if !trustingWarnings, let warning = result.notices.first(where: isReplicationWaitCancelled) {|            if !trustingWarnings, let warning = result.notices.first(where: { _ in false }) {|OutcomeClassificationTests|CancelledWaitClaims/cancelledWaitsEndInfo
+cancel-never-sent|Sources/InDoubt/Postgres/PostgresConnection.swift|                Self.sendCancelRequest(handle)|                _ = handle|CancelledWaitClaims/cancelledWaitsEndInfo
+trusting-reads-warning|Sources/InDoubt/Postgres/ConnectionOptions.swift|            copy.trustsCommitWarnings = true|            copy.trustsCommitWarnings = false|CancelledWaitClaims/trustingClientLosesWrites
+checker-no-read-then-lost|Sources/InDoubt/Checker/SetChecker.swift|            readThenLost: hasRead ? seenByReads.filter { !present($0) }.sorted() : [],|            readThenLost: [],|CancelledWaitClaims/readsOfLostWritesAreNamed
+interim-read-is-final|Sources/InDoubt/Checker/SetChecker.swift|            finalRead = nil|            _ = 0|SetCheckerTests
 TABLE
 )
 

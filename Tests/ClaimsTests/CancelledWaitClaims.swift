@@ -102,9 +102,11 @@ struct CancelledWaitClaims {
             + "and the checker names each as read, then lost",
         server: .replicated(Replication(standbys: 1, mode: .async), settings: [:])
     ) { claim in
-        let run = try await claim.run(writes: 300, timeout: .seconds(1), faults: [
-            ReplicationClaims.cut, FaultSchedule(.failover, start: .afterAcknowledged(150, alignedToCommit: true), duration: nil),
-        ], readInterval: readInterval)
+        // Asynchronous writes are fast (200 take a few hundred milliseconds), so the reader
+        // reads every 20 ms to land several reads between the cut and the failover.
+        let run = try await claim.run(writes: 400, timeout: .seconds(1), faults: [
+            ReplicationClaims.cut, FaultSchedule(.failover, start: .afterAcknowledged(250, alignedToCommit: true), duration: nil),
+        ], readInterval: .milliseconds(20))
         let result = run.result
         let (cutInForce, failover) = try ReplicationClaims.expectTheFailover(run, claim)
 
