@@ -209,6 +209,8 @@ public struct Experiment: Sendable {
         while !deadline.hasPassed {
             do {
                 let attempt = Deadline.after(.seconds(10)).earliest(deadline)
+                // The node this connection reaches: after a failover, the promoted one.
+                let readNode = target.targetName
                 let admin = try await PostgresConnection.connect(target.connectionOptions(applicationName: "indoubt-reader"), deadline: attempt)
                 defer { admin.close() }
                 if configuration.fence {
@@ -242,7 +244,7 @@ public struct Experiment: Sendable {
                 history.append(process: reader, type: .invoke, f: .read)
                 do {
                     let rows = try await admin.query("SELECT element FROM set_app ORDER BY id", deadline: attempt).rows
-                    history.append(process: reader, type: .ok, f: .read, values: try rows.map { try $0.int(0) })
+                    history.append(process: reader, type: .ok, f: .read, values: try rows.map { try $0.int(0) }, node: readNode)
                 } catch {
                     history.append(process: reader, type: .fail, f: .read, error: String(describing: error))
                     throw error
