@@ -21,6 +21,12 @@ public final class Nemesis: Sendable {
         var errors: [String] = []
         /// When each kind of fault first took effect (for ``FaultSchedule/Start/afterFault(_:delay:)``).
         var firstEffect: [Fault.Kind: ContinuousClock.Instant] = [:]
+        /// The primary is down (killed, or being fenced) and a failover is due: new
+        /// connections wait in ``beforeConnect()``.
+        var primaryDown = false
+        /// Failovers that ended in an error (never applied).
+        var failoverEnded: Set<Int> = []
+        var connectWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     /// Creates a nemesis for `schedules` on `target`.
@@ -77,6 +83,41 @@ public final class Nemesis: Sendable {
                 return true
             }
             if !waiting { continuation.resume() }
+        }
+    }
+
+    /// Called by a client before it opens a connection: waits while the primary is down and a
+    /// failover is due (from a `kill-primary` or the start of a `failover` until the failover
+    /// ends, applied or failed), so that the next connection reaches the new primary.
+    public func beforeConnect() async {
+        guard state.withLock({ $0.primaryDown }) else { return }
+        let id = Int.random(in: Int.min...Int.max)
+        await withCheckedContinuation { continuation in
+            let waiting = state.withLock { state in
+                guard state.primaryDown else { return false }
+                state.connectWaiters[id] = continuation
+                return true
+            }
+            if !waiting { continuation.resume() }
+        }
+    }
+
+    /// Marks the primary down or up again; up releases every client waiting to connect.
+    private func setPrimaryDown(_ down: Bool) {
+        let waiters = state.withLock { state in
+            state.primaryDown = down
+            guard !down else { return [CheckedContinuation<Void, Never>]() }
+            defer { state.connectWaiters.removeAll() }
+            return Array(state.connectWaiters.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Whether a failover is scheduled that has not ended: only then may connections wait
+    /// for one.
+    private var failoverPending: Bool {
+        state.withLock { state in
+            schedules.indices.contains { schedules[$0].kind == .failover && state.applied[$0] == nil && !state.failoverEnded.contains($0) }
         }
     }
 
@@ -147,6 +188,8 @@ public final class Nemesis: Sendable {
                 guard let topology = target as? any TopologyTarget else {
                     throw TopologyFaultError(kind: fault.kind, target: target.targetName)
                 }
+                // From here until the failover ends, new connections would be refused.
+                if fault.kind == .failover || (fault.kind == .killPrimary && failoverPending) { setPrimaryDown(true) }
                 effect = try await topology.applyTopologyFault(fault.kind)
             } else {
                 var commands = fault.applyCommands
@@ -166,7 +209,10 @@ public final class Nemesis: Sendable {
             history.append(
                 process: .nemesis, type: .ok, f: .startFault, fault: fault.description, evidence: effect.evidence,
                 node: effect.node, promotion: effect.promotionTime.map(Self.nanoseconds))
+            if fault.kind == .failover { setPrimaryDown(false) }
         } catch {
+            if fault.kind == .failover { state.withLock { _ = $0.failoverEnded.insert(index) } }
+            if fault.kind == .failover || fault.kind == .killPrimary { setPrimaryDown(false) }
             state.withLock { $0.errors.append("applying \(fault): \(error)") }
             history.append(
                 process: .nemesis, type: .fail, f: .startFault, error: String(describing: error), fault: fault.description)
@@ -203,6 +249,7 @@ public final class Nemesis: Sendable {
             return Array(state.waiters.values)
         }
         waiters.forEach { $0.resume() }
+        setPrimaryDown(false)
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -164,7 +164,7 @@ public struct Experiment: Sendable {
         let (target, name, profile) = (self.target, "indoubt-client-\(client)-\(incarnation)", configuration.client)
         let session = ClientSession(
             client: client, options: { target.connectionOptions(applicationName: name).with(profile) },
-            backends: backends, executor: executor)
+            backends: backends, executor: executor, beforeConnect: { await nemesis.beforeConnect() })
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
             history.append(process: .client(client), type: .invoke, f: .add, value: element)
