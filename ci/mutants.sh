@@ -30,6 +30,8 @@ resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-
 failover-keeps-old-primary|Sources/InDoubt/Cluster/NamespaceCluster+Failover.swift|        primaryIndex.withLock { $0 = chosen.index }|        _ = chosen.index|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
 sync-commit-local|Sources/InDoubt/Cluster/Replication.swift|"synchronous_commit": level.rawValue]|"synchronous_commit": "local"]|ReplicationClaims/syncFailoverLosesNothingAcknowledged
 sync-warning-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|            if let warning = result.notices.first(where: isReplicationWaitCancelled) {|            if let warning = result.notices.first(where: { _ in false }) {|OutcomeClassificationTests
+pause-heal-no-sigcont|Sources/InDoubt/Cluster/NamespaceCluster+NodeFaults.swift|            for pid in still { Glibc.kill(pid, SIGCONT) }|            for pid in still where false { Glibc.kill(pid, SIGCONT) }|ReplicationTests/pausePrimaryFault
+final-read-node-unrecorded|Sources/InDoubt/Workload/Experiment.swift|values: try rows.map { try $0.int(0) }, node: readNode)|values: try rows.map { try $0.int(0) }, node: nil)|ReplicationCLITests/asyncDefaultsLoseWrites
 TABLE
 )
 
