@@ -20,15 +20,29 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How many concurrent clients (elements are dealt round robin).")
     var clients: Int = 5
 
-    @Option(help: "The fault: \(Fault.Kind.allCases.filter { $0 != .slow && !$0.isTopologyFault }.map(\.rawValue).joined(separator: ", ")).")
-    var fault: String = "partition"
+    @Option(help: ArgumentHelp(
+        "The fault: \(Self.singleNodeFaults.map(\.rawValue).joined(separator: ", ")) (default partition); with --standbys: \(ReplicatedRunPlan.faultKinds.map(\.rawValue).joined(separator: ", ")), none (default replication-cut).",
+        discussion: (Self.singleNodeFaults + ReplicatedRunPlan.faultKinds).filter { $0 != .none }.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")))
+    var fault: String?
 
     @Option(help: ArgumentHelp(
         "When the fault starts: a number of acknowledged writes (250) or a time (2s). Default: a random moment between 10% and 50% of the writes for partition, after a quarter of the writes otherwise."))
     var faultAfter: String?
 
-    @Option(help: "How long the fault lasts before the heal (500ms, 2s).")
-    var faultFor: String = "2s"
+    @Option(help: "How long the fault lasts before the heal (500ms, 2s). Default: 2s; with --standbys and a failover, until the writes end.")
+    var faultFor: String?
+
+    @Option(help: "A soak run: start the fault again this often (5s), each time for --fault-for, until the writes end. Each cycle is a start-fault/stop-fault pair in the history.")
+    var faultCycle: String?
+
+    @Option(help: "Run on a primary with N streaming standbys (netns backend), each node in its own namespace. Default fault: replication-cut after an eighth of the writes, then a failover after half of them (claim R1).")
+    var standbys: Int?
+
+    @Option(help: "With --standbys: \(ReplicatedRunPlan.modes.map(\.name).joined(separator: ", ")) replication (default async).")
+    var replication: String?
+
+    @Flag(inversion: .prefixedNo, help: "With --standbys: after the fault, fence the primary and promote the standby that replayed the most; clients, resolver and final read follow it. Default: on when there is a fault.")
+    var failover: Bool?
 
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
         "Hold the next COMMIT until the fault is in force, so the fault hits the commit window every time. Default: on for one-way faults, off for partition."))
@@ -76,24 +90,27 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        _ = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
+        let (_, replication) = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
         if let server {
+            guard replication == nil else {
+                throw ValidationError("--server uses the one node `indoubt serve` keeps: drop --standbys to use it, or drop --server to start a primary with standbys")
+            }
             _ = try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage)
         } else {
-            _ = try RunServer.backend(backend, pg: pg, pgImage: pgImage)
+            _ = try RunServer.backend(backend, pg: pg, pgImage: pgImage, replication: replication)
         }
     }
 
     func run() async throws {
         let folder = URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true)
-        var configuration = try plan(folder: folder)
+        var (configuration, replication) = try plan(folder: folder)
         configuration.outputFolder = folder
         let source: ExperimentTest.Server
         if let server {
             source = .running(try RunServer.served(server, backend: backend, pg: pg, pgImage: pgImage))
         } else {
             source = .start(try await RunServer.ready(
-                RunServer.backend(backend, pg: pg, pgImage: pgImage)))
+                RunServer.backend(backend, pg: pg, pgImage: pgImage, replication: replication)))
         }
         let printer = ProgressPrinter()
         var observer: (@Sendable (HistoryOperation) -> Void)?
@@ -172,12 +189,10 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Turns the options into an experiment configuration for a run writing to `folder`,
-    /// or a clear error.
-    func plan(folder: URL) throws -> ExperimentConfiguration {
-        guard let kind = Fault.Kind(rawValue: fault), kind != .slow, !kind.isTopologyFault else {
-            throw ValidationError("unknown fault '\(fault)'; choose one of: \(Fault.Kind.allCases.filter { $0 != .slow && !$0.isTopologyFault }.map(\.rawValue).joined(separator: ", ")) (use --slow RATE for a slow link)")
-        }
+    /// Turns the options into an experiment configuration for a run writing to `folder`, and
+    /// the topology to start (`nil`: one server), or a clear error.
+    func plan(folder: URL) throws -> (ExperimentConfiguration, Replication?) {
+        let kind = try faultKind()
         guard let strategy = StrategyCatalog.strategy(named: strategy, runFolder: folder) else {
             throw ValidationError("unknown strategy '\(self.strategy)'; choose one of: \(StrategyCatalog.names.joined(separator: ", "))")
         }
@@ -190,9 +205,8 @@ struct RunCommand: AsyncParsableCommand {
         guard let retryBudget = DurationParser.parse(retryFor), retryBudget > .zero else {
             throw ValidationError("--retry-for must be a duration longer than 0 such as 30s, not '\(retryFor)'")
         }
-        guard let duration = DurationParser.parse(faultFor), duration > .zero else {
-            throw ValidationError("--fault-for must be a duration longer than 0 such as 2s, not '\(faultFor)'")
-        }
+        let duration = try faultDuration()
+        let cycle = try faultCycleDuration()
         var faults: [FaultSchedule] = []
         let slowRate = slow ?? (kind == .partition ? "256kbit" : "none")
         if slowRate != "none" {
@@ -201,23 +215,20 @@ struct RunCommand: AsyncParsableCommand {
             }
             faults.append(FaultSchedule(.slow, start: .immediately, duration: nil, rate: slowRate))
         }
-        if kind != .none {
+        let topology = try topologyPlan(kind: kind, duration: duration, cycle: cycle)
+        if let topology {
+            faults += topology.faults
+        } else if kind != .none {
             let aligned = alignCommit ?? (kind != .partition)
             let start: FaultSchedule.Start
-            if let faultAfter {
-                if let count = Int(faultAfter) {
-                    start = .afterAcknowledged(count, alignedToCommit: aligned)
-                } else if let time = DurationParser.parse(faultAfter) {
-                    start = .afterTime(time)
-                } else {
-                    throw ValidationError("--fault-after takes a number of acknowledged writes (250) or a time (2s), not '\(faultAfter)'")
-                }
+            if let chosen = try faultStart(aligned: aligned) {
+                start = chosen
             } else if kind == .partition && !aligned {
                 start = .afterAcknowledged(Int.random(in: max(writes / 10, 0)...max(writes / 2, 0)), alignedToCommit: false)
             } else {
                 start = .afterAcknowledged(writes / 4, alignedToCommit: aligned)
             }
-            faults.append(FaultSchedule(kind, start: start, duration: duration))
+            faults.append(FaultSchedule(kind, start: start, duration: duration ?? .seconds(2), cycle: cycle))
         }
         let configuration = ExperimentConfiguration(
             writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy,
@@ -227,12 +238,20 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as ExperimentError {
             throw ValidationError(error.description)
         }
-        return configuration
+        return (configuration, topology?.replication)
     }
 
-    /// Keeps each node's server log in the run folder as `server-NODE.log`.
+    /// `--fault-after` as a start (aligned to a COMMIT or not), `nil` without it.
+    func faultStart(aligned: Bool) throws -> FaultSchedule.Start? {
+        guard let faultAfter else { return nil }
+        if let count = Int(faultAfter) { return .afterAcknowledged(count, alignedToCommit: aligned) }
+        if let time = DurationParser.parse(faultAfter) { return .afterTime(time) }
+        throw ValidationError("--fault-after takes a number of acknowledged writes (250) or a time (2s), not '\(faultAfter)'")
+    }
+
+    /// Names the run folder after the fault.
     private func defaultFolder() -> String {
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        return "runs/\(stamp)-\(fault)"
+        return "runs/\(stamp)-\(fault ?? (standbys != nil ? Fault.Kind.replicationCut.rawValue : Fault.Kind.partition.rawValue))"
     }
 }

@@ -14,11 +14,11 @@ enum RunServer {
     }
 
     /// The backend `--backend` names (the catalog's default without it), given the options
-    /// `--pg` and `--pg-image`.
-    static func backend(_ chosen: String?, pg: String?, pgImage: String?) throws -> any ServerBackend {
+    /// `--pg` and `--pg-image`, and the topology `--standbys` asks for.
+    static func backend(_ chosen: String?, pg: String?, pgImage: String?, replication: Replication? = nil) throws -> any ServerBackend {
         let name = chosen ?? ServerBackendCatalog.defaultBackend.name
         do {
-            return try ServerBackendCatalog.named(name).init(request: ServerRequest(postgres: pg, image: pgImage))
+            return try ServerBackendCatalog.named(name).init(request: ServerRequest(postgres: pg, image: pgImage, replication: replication))
         } catch let error as ServerRequestError {
             throw ValidationError("--backend \(name): \(error.description)")
         }

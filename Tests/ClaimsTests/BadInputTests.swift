@@ -28,6 +28,17 @@ struct BadInputTests {
         Row(arguments: ["run", "--slow", "fast"], message: "--slow takes a rate such as 64kbit or 1mbit, or 'none'"),
         Row(arguments: ["run", "--frobnicate"], message: "Unknown option '--frobnicate'"),
         Row(arguments: ["node", "--nodes", "0"], message: "--nodes must be between 1 and 8, not 0"),
+        Row(arguments: ["run", "--fault", "kill-primary"], message: "--fault kill-primary acts on a primary and its standbys: add --standbys 1"),
+        Row(arguments: ["run", "--fault", "failover", "--standbys", "1"], message: "unknown fault 'failover'; choose one of: none, partition"),
+        Row(arguments: ["run", "--replication", "sync"], message: "--replication needs standbys to replicate to: add --standbys 1"),
+        Row(arguments: ["run", "--failover"], message: "--failover needs a standby to promote: add --standbys 1"),
+        Row(arguments: ["run", "--standbys", "0"], message: "--standbys must be at least 1, not 0"),
+        Row(arguments: ["run", "--standbys", "1", "--replication", "maybe"], message: "unknown replication 'maybe'; choose one of: async, sync, remote-apply"),
+        Row(arguments: ["run", "--standbys", "1", "--fault", "partition"], message: "--fault partition with --standbys: choose one of replication-cut"),
+        Row(arguments: ["run", "--standbys", "1", "--fault", "kill-primary", "--no-failover"], message: "drop --no-failover"),
+        Row(arguments: ["run", "--standbys", "1", "--backend", "compose"], message: "the compose backend has no replication profile yet"),
+        Row(arguments: ["run", "--fault", "partition", "--fault-cycle", "1s"], message: "must be longer than the fault's duration"),
+        Row(arguments: ["run", "--fault-cycle", "often"], message: "--fault-cycle must be a duration longer than 0 such as 5s, not 'often'"),
     ]
 
     @Test("A bad option is refused with a message naming the fix and exit code 2", arguments: rows)

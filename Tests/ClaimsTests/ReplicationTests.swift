@@ -129,6 +129,52 @@ struct ReplicationTests {
         }
     }
 
+    @Test("pause-primary: the paused primary answers nothing within a deadline, and again after the heal's SIGCONT of the same pids")
+    func pausePrimaryFault() async throws {
+        try await withCluster(Replication(standbys: 1, mode: .async)) { cluster in
+            let before = try await cluster.primary.processes()
+            let effect = try await cluster.applyTopologyFault(.pausePrimary)
+            #expect(effect.node == "n1")
+            let paused = before.filter { Self.state(of: $0) == "T" }
+            #expect(!paused.isEmpty && paused.allSatisfy { effect.evidence?.contains(String($0)) == true }, "\(effect.evidence ?? "")")
+            let began = ContinuousClock.now
+            await #expect(throws: PostgresError.self) {
+                let connection = try await PostgresConnection.connect(cluster.primary.connectionOptions(), deadline: .after(.milliseconds(500)))
+                defer { connection.close() }
+                _ = try await connection.query("SELECT 1", deadline: .after(.milliseconds(500)))
+            }
+            #expect(began.duration(to: .now) >= .milliseconds(450), "a paused server does not refuse: it does not answer")
+            let heal = try await cluster.healTopologyFault(.pausePrimary)
+            #expect(heal.evidence?.hasPrefix("SIGCONT to n1's pids") == true, "\(heal.evidence ?? "")")
+            #expect(paused.allSatisfy { Self.state(of: $0) != "T" })
+            #expect(try await Self.rows(on: cluster.primary, "SELECT 1") == [["1"]], "the resumed primary answers again")
+        }
+    }
+
+    @Test("kill-primary: the killed primary never answers again, and a failover after it promotes the standby, which takes writes")
+    func killPrimaryFault() async throws {
+        try await withCluster(Replication(standbys: 1, mode: .async)) { cluster in
+            let postmaster = try #require(cluster.primary.serverPID)
+            let effect = try await cluster.applyTopologyFault(.killPrimary)
+            #expect(effect.evidence == "SIGKILL to n1's postmaster, pid \(postmaster)")
+            #expect(Self.state(of: postmaster) == nil)
+            _ = try await cluster.healTopologyFault(.killPrimary)
+            try await Task.sleep(for: .milliseconds(300))
+            await #expect(throws: PostgresError.self, "a kill has no heal: the node stays down") {
+                _ = try await Self.rows(on: cluster.nodes[0], "SELECT 1")
+            }
+            let failover = try await cluster.applyTopologyFault(.failover)
+            #expect(failover.node == "n2")
+            #expect(failover.promotionTime.map { $0 > .zero } == true)
+            #expect(cluster.primary.name == "n2")
+            let writer = try await Self.connect(cluster.primary)
+            defer { writer.close() }
+            _ = try await writer.query("CREATE TABLE after_kill (e int)", deadline: .after(.seconds(5)))
+            _ = try await writer.query("INSERT INTO after_kill VALUES (1)", phase: .commit, deadline: .after(.seconds(5)))
+            #expect(try await Self.count(on: cluster.primary, "SELECT count(*) FROM after_kill") == 1)
+        }
+    }
+
     // MARK: - Helpers
 
     /// Starts a replicated cluster, runs `body`, always shuts it down, then checks that the

@@ -17,6 +17,9 @@ struct HistoryLineEncoderTests {
         HistoryOperation(index: 4, time: 7, process: .client(5), type: .ok, f: .read, values: []),
         HistoryOperation(index: 5, time: 8, process: .client(0), type: .ok, f: .resolve, value: 9,
                          evidence: "pg_xact_status = committed", resolution: .committed),
+        HistoryOperation(index: 6, time: 9, process: .client(5), type: .ok, f: .read, values: [1], node: "n2"),
+        HistoryOperation(index: 7, time: 10, process: .nemesis, type: .ok, f: .startFault, fault: "failover",
+                         evidence: "n1 fenced, n2 promoted", node: "n2", promotion: 101_234_567),
     ]
 
     @Test("Byte for byte equal to JSONEncoder with sorted keys", arguments: operations)

@@ -12,6 +12,7 @@ struct RunResultsTests {
         "writes_per_s", "client", "fenced", "lost_elements", "unexpected_elements", "duplicate_elements",
         "unresolved_elements", "misresolved_elements", "failed_but_present", "failed_but_present_elements", "read_then_lost", "read_then_lost_elements", "errored_applied",
         "errored_not_applied", "complete", "invariants_hold",
+        "final_read_node", "promoted_node", "promotion_s", "failover_s", "first_ack_after_failover_s",
     ]
 
     let run = RunInfo(

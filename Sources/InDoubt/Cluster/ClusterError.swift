@@ -34,6 +34,8 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
     case noStandbyToPromote(reason: String)
     /// A promotion did not complete.
     case promotionFailed(node: String, reason: String)
+    /// A node fault found its node's server not running (killed already, or fenced).
+    case nodeNotRunning(node: String)
 
     public var description: String {
         switch self {
@@ -87,6 +89,8 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
             return "no standby to promote: \(reason)"
         case .promotionFailed(let node, let reason):
             return "promoting \(node) failed: \(reason)"
+        case .nodeNotRunning(let node):
+            return "\(node)'s server is not running (killed or fenced already): a node fault needs a running primary"
         }
     }
 }

@@ -8,10 +8,13 @@ public struct NamespaceBackend: ServerBackend {
 
     /// The PostgreSQL it runs.
     public let installation: PostgresInstallation
+    /// A primary and its standbys instead of one node, when the request asks for them.
+    public let replication: Replication?
 
     /// The installation `request.postgres` (else `INDOUBT_PG`) names, the newest without
     /// one; an explicit image is refused.
     public init(request: ServerRequest) throws {
+        replication = request.replication
         if request.image != nil {
             throw ServerRequestError("an image is for the compose backend; the netns backend runs a local installation: choose it with --pg (or INDOUBT_PG)")
         }
@@ -27,12 +30,26 @@ public struct NamespaceBackend: ServerBackend {
         Prerequisites.problems().map(\.description)
     }
 
+    /// Starts one node, or with ``replication`` a ``NamespaceCluster`` whose primary the
+    /// clients reach and which takes the topology faults.
     public func start(settings: [String: String]) async throws -> RunningServer {
-        let cluster = try await NamespaceCluster.start(nodes: 1, installation: installation, settings: settings)
-        let node = cluster.nodes[0]
+        let cluster: NamespaceCluster
+        let target: any ExperimentTarget
+        let description: String
+        if let replication {
+            cluster = try await NamespaceCluster.start(replication: replication, installation: installation, settings: settings)
+            target = cluster
+            description = "PostgreSQL \(installation.version): primary \(cluster.primary.name) on \(cluster.primary.address):\(cluster.primary.port), "
+                + "standbys \(cluster.standbys.map { "\($0.name) (\($0.address))" }.joined(separator: ", ")); \(replication)"
+        } else {
+            cluster = try await NamespaceCluster.start(nodes: 1, installation: installation, settings: settings)
+            let node = cluster.nodes[0]
+            target = node
+            description = "PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))"
+        }
         return RunningServer(
-            target: node,
-            description: "PostgreSQL \(installation.version) on \(node.address):\(node.port) (namespace \(node.namespace))",
+            target: target,
+            description: description,
             postgresVersion: installation.version,
             stop: { await cluster.shutdown() },
             copyLogs: { folder in

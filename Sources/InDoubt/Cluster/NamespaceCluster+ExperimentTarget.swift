@@ -19,7 +19,7 @@ extension NamespaceCluster: ExperimentTarget {
 }
 
 extension NamespaceCluster: TopologyTarget {
-    public func applyTopologyFault(_ kind: Fault.Kind) async throws -> String? {
+    public func applyTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect {
         // Without standbys a cut would add no rule at all and pass for a fault in force.
         guard replication != nil else { throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)") }
         switch kind {
@@ -27,17 +27,24 @@ extension NamespaceCluster: TopologyTarget {
             let partition = kind == .replicationCut ? replicationCut() : primaryIsolation()
             try await apply(partition)
             appliedPartitions.withLock { $0[kind] = partition }
-            return partition.cuts.map { "\($0.node) drops \($0.peers?.joined(separator: ", ") ?? "everything")" }
-                .joined(separator: "; ")
+            return TopologyFaultEffect(evidence: partition.cuts
+                .map { "\($0.node) drops \($0.peers?.joined(separator: ", ") ?? "everything")" }.joined(separator: "; "))
         case .failover:
-            return try await failover().description
+            let failover = try await failover()
+            return TopologyFaultEffect(evidence: failover.description, node: failover.newPrimary, promotionTime: failover.promotionTime)
+        case .killPrimary:
+            return try await killPrimary()
+        case .pausePrimary:
+            return try await pausePrimary()
         default:
             throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)")
         }
     }
 
-    public func healTopologyFault(_ kind: Fault.Kind) async throws {
-        guard let partition = appliedPartitions.withLock({ $0.removeValue(forKey: kind) }) else { return }
+    public func healTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect {
+        if kind == .pausePrimary { return try await resumePaused() }
+        guard let partition = appliedPartitions.withLock({ $0.removeValue(forKey: kind) }) else { return TopologyFaultEffect() }
         try await heal(partition)
+        return TopologyFaultEffect()
     }
 }

@@ -42,6 +42,9 @@ public final class NamespaceCluster: Sendable {
     /// The partitions the nemesis applied, by fault, so that a heal after a failover removes
     /// the rules of the nodes they were applied to.
     let appliedPartitions = Mutex<[Fault.Kind: NodePartition]>([:])
+    /// The processes `pause-primary` stopped, by node, so that its heal resumes exactly those
+    /// (also after a failover made another node the primary).
+    let pausedProcesses = Mutex<[String: [Int32]]>([:])
     private let isShutDown = Mutex(false)
     private static let live = Mutex<[Int: NamespaceCluster]>([:])
 

@@ -218,14 +218,17 @@ public final class PostgresNode: Sendable {
     /// all its children (every process in the node's namespace is one of them).
     /// Pausing repeats until a listing finds no process it has not stopped yet, so that a
     /// child the postmaster forked while the first listing ran is stopped too.
-    public func pause(_ paused: Bool) async throws {
+    /// - Returns: the pids it signalled, in order.
+    @discardableResult
+    public func pause(_ paused: Bool) async throws -> [Int32] {
         var signalled: Set<Int32> = []
         for _ in 0..<5 {
             let fresh = Set(try await processes()).subtracting(signalled)
-            if fresh.isEmpty { return }
+            if fresh.isEmpty { break }
             for pid in fresh { Glibc.kill(pid, paused ? SIGSTOP : SIGCONT) }
             signalled.formUnion(fresh)
         }
+        return signalled.sorted()
     }
 
     /// Every process in the node's namespace: the postmaster and its children.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A way to run the PostgreSQL server an experiment writes to: a network namespace, a
-/// Docker Compose project, and next the replication topologies. The CLI (`--backend`) and
+/// Docker Compose project; a primary with standbys where ``ServerRequest/replication`` asks for one. The CLI (`--backend`) and
 /// every test fixture (`INDOUBT_BACKEND`) find backends in ``ServerBackendCatalog``, so a
 /// new one is this protocol's conformance plus one line in the catalog.
 public protocol ServerBackend: Sendable {
@@ -37,14 +37,18 @@ public struct ServerRequest: Sendable, Equatable {
     /// A container image (`postgres:16`), for a backend that runs images; `nil` for
     /// `INDOUBT_PG_IMAGE`, else the backend's default.
     public var image: String?
+    /// A primary with streaming standbys instead of one server, for a backend that has
+    /// topologies (netns); `nil` for one server. A backend without them refuses it.
+    public var replication: Replication?
     /// Where the defaults come from.
     public var environment: [String: String]
 
     /// Creates a request.
-    public init(postgres: String? = nil, image: String? = nil,
+    public init(postgres: String? = nil, image: String? = nil, replication: Replication? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.postgres = postgres
         self.image = image
+        self.replication = replication
         self.environment = environment
     }
 

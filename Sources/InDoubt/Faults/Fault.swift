@@ -30,11 +30,21 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         /// that replayed the most promoted; clients, resolvers and the final read follow it
         /// (a ``TopologyTarget``). Nothing to heal.
         case failover
+        /// SIGKILL of the primary's postmaster, as a crash (a ``TopologyTarget``). Nothing to
+        /// heal: the node stays down until a failover replaces it.
+        case killPrimary = "kill-primary"
+        /// SIGSTOP of every process of the primary's node (a ``TopologyTarget``): it holds its
+        /// connections and answers nothing. The heal sends SIGCONT to the same processes.
+        case pausePrimary = "pause-primary"
+
+        /// Whether a heal undoes it: a failover and a killed primary stay as they are, so
+        /// they can neither last a while nor repeat (``FaultSchedule/cycle``).
+        public var isHealable: Bool { self != .failover && self != .killPrimary }
 
         /// Whether the fault acts between a topology's nodes rather than on one server's link.
         public var isTopologyFault: Bool {
             switch self {
-            case .replicationCut, .isolatePrimary, .failover: return true
+            case .replicationCut, .isolatePrimary, .failover, .killPrimary, .pausePrimary: return true
             case .none, .partition, .dropReplies, .dropRequests, .dropCommitAck, .slow, .reset: return false
             }
         }
@@ -52,6 +62,8 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
             case .replicationCut: return "cut the replication link between the primary and its standbys"
             case .isolatePrimary: return "cut the primary off from its clients and its standbys"
             case .failover: return "fence the primary and promote the standby that replayed the most"
+            case .killPrimary: return "SIGKILL the primary's postmaster (it stays down until a failover)"
+            case .pausePrimary: return "SIGSTOP every process of the primary, SIGCONT at the heal"
             }
         }
     }
@@ -82,7 +94,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         let toServer = ["INPUT"] + tcp + ["--dport", String(port)]
         let tag = ["-m", "comment", "--comment", "indoubt-\(kind.rawValue)"]
         switch kind {
-        case .none, .slow, .replicationCut, .isolatePrimary, .failover:
+        case .none, .slow, .replicationCut, .isolatePrimary, .failover, .killPrimary, .pausePrimary:
             return []
         case .partition:
             return [toServer + tag + ["-j", "DROP"], fromServer + tag + ["-j", "DROP"]]

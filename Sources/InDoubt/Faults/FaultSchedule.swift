@@ -10,6 +10,10 @@ public struct FaultSchedule: Sendable, Hashable, CustomStringConvertible {
         case afterTime(Duration)
         /// When the workload starts (for a slow link under the whole run).
         case immediately
+        /// This long after the first fault of `kind` in the same run took effect (a failover
+        /// a second after the primary was killed: acknowledgements stop then, so a count of
+        /// them cannot time it). Never, if that fault never takes effect.
+        case afterFault(Fault.Kind, delay: Duration)
 
         public var description: String {
             switch self {
@@ -17,6 +21,7 @@ public struct FaultSchedule: Sendable, Hashable, CustomStringConvertible {
                 return "after \(count) acknowledged writes" + (aligned ? ", at a COMMIT" : "")
             case .afterTime(let time): return "at \(time)"
             case .immediately: return "at the start"
+            case .afterFault(let kind, let delay): return "\(delay) after \(kind.rawValue)"
             }
         }
     }
@@ -29,16 +34,35 @@ public struct FaultSchedule: Sendable, Hashable, CustomStringConvertible {
     public var duration: Duration?
     /// The rate for `slow`.
     public var rate: String
+    /// For a soak run: the fault starts again this long after each start (its first one as
+    /// ``start`` says, the later ones on time, not aligned to a COMMIT) and lasts
+    /// ``duration`` each time, until the writes end. Each cycle is a `start-fault` and
+    /// `stop-fault` pair in the history. `nil`: the fault happens once.
+    public var cycle: Duration?
 
     /// Creates a schedule.
-    public init(_ kind: Fault.Kind, start: Start, duration: Duration?, rate: String = "256kbit") {
+    public init(_ kind: Fault.Kind, start: Start, duration: Duration?, rate: String = "256kbit", cycle: Duration? = nil) {
         self.kind = kind
         self.start = start
         self.duration = duration
         self.rate = rate
+        self.cycle = cycle
     }
 
     public var description: String {
         "\(kind.rawValue) \(start)" + (duration.map { " for \($0)" } ?? " until the writes end")
+            + (cycle.map { ", again every \($0)" } ?? "")
+    }
+
+    /// Why this schedule cannot run, or `nil` when it can: a cycle needs a fault that heals
+    /// and a duration shorter than the cycle, else the next start would find it in force.
+    public var problem: String? {
+        guard let cycle else { return nil }
+        guard kind.isHealable else { return "\(kind.rawValue) cannot be healed, so it cannot cycle" }
+        guard let duration else { return "a cycling \(kind.rawValue) needs a duration shorter than its cycle" }
+        guard cycle > duration else {
+            return "the cycle (\(cycle)) must be longer than the fault's duration (\(duration)), so that each heal comes before the next start"
+        }
+        return nil
     }
 }

@@ -19,6 +19,14 @@ public final class Nemesis: Sendable {
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var applied: [Int: Bool] = [:]
         var errors: [String] = []
+        /// When each kind of fault first took effect (for ``FaultSchedule/Start/afterFault(_:delay:)``).
+        var firstEffect: [Fault.Kind: ContinuousClock.Instant] = [:]
+        /// The primary is down (killed, or being fenced) and a failover is due: new
+        /// connections wait in ``beforeConnect()``.
+        var primaryDown = false
+        /// Failovers that ended in an error (never applied).
+        var failoverEnded: Set<Int> = []
+        var connectWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     /// Creates a nemesis for `schedules` on `target`.
@@ -78,6 +86,41 @@ public final class Nemesis: Sendable {
         }
     }
 
+    /// Called by a client before it opens a connection: waits while the primary is down and a
+    /// failover is due (from a `kill-primary` or the start of a `failover` until the failover
+    /// ends, applied or failed), so that the next connection reaches the new primary.
+    public func beforeConnect() async {
+        guard state.withLock({ $0.primaryDown }) else { return }
+        let id = Int.random(in: Int.min...Int.max)
+        await withCheckedContinuation { continuation in
+            let waiting = state.withLock { state in
+                guard state.primaryDown else { return false }
+                state.connectWaiters[id] = continuation
+                return true
+            }
+            if !waiting { continuation.resume() }
+        }
+    }
+
+    /// Marks the primary down or up again; up releases every client waiting to connect.
+    private func setPrimaryDown(_ down: Bool) {
+        let waiters = state.withLock { state in
+            state.primaryDown = down
+            guard !down else { return [CheckedContinuation<Void, Never>]() }
+            defer { state.connectWaiters.removeAll() }
+            return Array(state.connectWaiters.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Whether a failover is scheduled that has not ended: only then may connections wait
+    /// for one.
+    private var failoverPending: Bool {
+        state.withLock { state in
+            schedules.indices.contains { schedules[$0].kind == .failover && state.applied[$0] == nil && !state.failoverEnded.contains($0) }
+        }
+    }
+
     /// Runs the schedules until `finished` returns true; faults with a duration heal on
     /// their own, the rest are healed by ``healAll()``.
     public func run(until finished: @Sendable @escaping () -> Bool) async {
@@ -96,6 +139,8 @@ public final class Nemesis: Sendable {
                 switch schedule.start {
                 case .immediately: break
                 case .afterTime(let time): guard began.duration(to: .now) >= time else { return false }
+                case .afterFault(let kind, let delay):
+                    guard let effect = state.firstEffect[kind], effect.duration(to: .now) >= delay else { return false }
                 case .afterAcknowledged(let count, let aligned):
                     // An aligned start happens in `beforeCommit`; if no client commits
                     // again (all writes done), it never starts.
@@ -110,11 +155,26 @@ public final class Nemesis: Sendable {
             try? await Task.sleep(for: .milliseconds(2))
         }
         guard let duration = schedule.duration, state.withLock({ $0.active[index] != nil }) else { return }
-        let appliedAt = ContinuousClock.now
-        while appliedAt.duration(to: .now) < duration && !finished() {
+        var appliedAt = ContinuousClock.now
+        while true {
+            await wait(until: appliedAt + duration, unless: finished)
+            await heal(index)
+            // A soak run's next cycle, timed from this one's start so that the cycles keep
+            // their period however long applying takes.
+            guard let cycle = schedule.cycle else { return }
+            await wait(until: appliedAt + cycle, unless: finished)
+            guard !finished() else { return }
+            appliedAt = ContinuousClock.now
+            await apply(index)
+            guard state.withLock({ $0.active[index] != nil }) else { return }
+        }
+    }
+
+    /// Sleeps until `instant`, or until `finished` returns true.
+    private func wait(until instant: ContinuousClock.Instant, unless finished: @Sendable () -> Bool) async {
+        while ContinuousClock.now < instant && !finished() {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        await heal(index)
     }
 
     private func apply(_ index: Int) async {
@@ -122,13 +182,15 @@ public final class Nemesis: Sendable {
         let fault = target.fault(schedule.kind, rate: schedule.rate)
         history.append(process: .nemesis, type: .invoke, f: .startFault, fault: fault.description)
         do {
-            var evidence: String?
+            var effect = TopologyFaultEffect()
             if fault.kind.isTopologyFault {
-                // Between a topology's nodes, or its failover: the target carries it out.
+                // Between a topology's nodes, on its primary, or its failover: the target carries it out.
                 guard let topology = target as? any TopologyTarget else {
                     throw TopologyFaultError(kind: fault.kind, target: target.targetName)
                 }
-                evidence = try await topology.applyTopologyFault(fault.kind)
+                // From here until the failover ends, new connections would be refused.
+                if fault.kind == .failover || (fault.kind == .killPrimary && failoverPending) { setPrimaryDown(true) }
+                effect = try await topology.applyTopologyFault(fault.kind)
             } else {
                 var commands = fault.applyCommands
                 // A partition also loses what is on the wire: with a slow link, the replies
@@ -142,9 +204,15 @@ public final class Nemesis: Sendable {
             state.withLock {
                 $0.active[index] = fault
                 $0.applied[index] = true
+                if $0.firstEffect[fault.kind] == nil { $0.firstEffect[fault.kind] = .now }
             }
-            history.append(process: .nemesis, type: .ok, f: .startFault, fault: fault.description, evidence: evidence)
+            history.append(
+                process: .nemesis, type: .ok, f: .startFault, fault: fault.description, evidence: effect.evidence,
+                node: effect.node, promotion: effect.promotionTime.map(Self.nanoseconds))
+            if fault.kind == .failover { setPrimaryDown(false) }
         } catch {
+            if fault.kind == .failover { state.withLock { _ = $0.failoverEnded.insert(index) } }
+            if fault.kind == .failover || fault.kind == .killPrimary { setPrimaryDown(false) }
             state.withLock { $0.errors.append("applying \(fault): \(error)") }
             history.append(
                 process: .nemesis, type: .fail, f: .startFault, error: String(describing: error), fault: fault.description)
@@ -155,12 +223,14 @@ public final class Nemesis: Sendable {
         guard let fault = state.withLock({ $0.active.removeValue(forKey: index) }) else { return }
         history.append(process: .nemesis, type: .invoke, f: .stopFault, fault: fault.description)
         do {
+            var effect = TopologyFaultEffect()
             if fault.kind.isTopologyFault, let topology = target as? any TopologyTarget {
-                try await topology.healTopologyFault(fault.kind)
+                effect = try await topology.healTopologyFault(fault.kind)
             } else {
                 try await target.heal(fault)
             }
-            history.append(process: .nemesis, type: .ok, f: .stopFault, fault: fault.description)
+            history.append(
+                process: .nemesis, type: .ok, f: .stopFault, fault: fault.description, evidence: effect.evidence, node: effect.node)
         } catch {
             state.withLock { $0.errors.append("healing \(fault): \(error)") }
             history.append(
@@ -179,6 +249,11 @@ public final class Nemesis: Sendable {
             return Array(state.waiters.values)
         }
         waiters.forEach { $0.resume() }
+        setPrimaryDown(false)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     /// Faults in force now (for a signal handler that must heal synchronously).

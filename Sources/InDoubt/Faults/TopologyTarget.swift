@@ -4,10 +4,11 @@
 /// when they connect.
 public protocol TopologyTarget: FaultTarget {
     /// Applies a topology fault; returns what it did, for the history (the failover's
-    /// choice and its promotion time, say).
-    func applyTopologyFault(_ kind: Fault.Kind) async throws -> String?
-    /// Removes exactly what ``applyTopologyFault(_:)`` added (nothing, for a failover).
-    func healTopologyFault(_ kind: Fault.Kind) async throws
+    /// choice and its promotion time, the pids it paused, say).
+    func applyTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect
+    /// Removes exactly what ``applyTopologyFault(_:)`` added (nothing, for a failover or a
+    /// killed primary); returns what it did.
+    func healTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect
 }
 
 /// A topology fault asked of a target that has no topology.

@@ -41,11 +41,13 @@ enum HistoryLineEncoder {
         key("f"); string(operation.f.rawValue)
         if let fault = operation.fault { key("fault"); string(fault) }
         key("index"); number(operation.index)
+        if let node = operation.node { key("node"); string(node) }
         key("process")
         switch operation.process {
         case .client(let client): number(client)
         case .nemesis: string("nemesis")
         }
+        if let promotion = operation.promotion { key("promotion"); number(promotion) }
         if let resolution = operation.resolution { key("resolution"); string(resolution.rawValue) }
         key("time"); number(operation.time)
         key("type"); string(operation.type.rawValue)

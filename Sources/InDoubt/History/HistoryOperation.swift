@@ -109,12 +109,20 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
     /// Attempt number for strategies that retry (1 for the first try); on a completion, how
     /// many attempts the write took.
     public var attempt: Int?
+    /// The node the operation reached, on a server of several nodes: for the final read, the
+    /// node it read; for a node fault (`kill-primary`, `pause-primary`), the node it hit; for
+    /// a failover, the node it promoted. `nil` where nobody recorded one.
+    public var node: String?
+    /// For a failover's `start-fault` `:ok`: how long the promotion took, in nanoseconds
+    /// (`pg_promote` until the node accepted writes).
+    public var promotion: Int64?
 
     /// Creates an operation.
     public init(
         index: Int, time: Int64, process: Process, type: Kind, f: Function,
         value: Int? = nil, values: [Int]? = nil, error: String? = nil, warning: String? = nil,
-        fault: String? = nil, evidence: String? = nil, resolution: Resolution? = nil, attempt: Int? = nil
+        fault: String? = nil, evidence: String? = nil, resolution: Resolution? = nil, attempt: Int? = nil,
+        node: String? = nil, promotion: Int64? = nil
     ) {
         self.index = index
         self.time = time
@@ -129,5 +137,7 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
         self.evidence = evidence
         self.resolution = resolution
         self.attempt = attempt
+        self.node = node
+        self.promotion = promotion
     }
 }

@@ -26,6 +26,7 @@ public struct Analysis: Sendable {
     }
 
     private var checker = SetChecker()
+    private var topologyCollector = TopologyCollector()
     private var collector: TimelineCollector?
 
     /// An analysis; without `timeline` (a run with no folder to store it in) only the checker
@@ -37,11 +38,15 @@ public struct Analysis: Sendable {
     /// Feeds one operation, in history order, to every output.
     public mutating func consume(_ operation: HistoryOperation) {
         checker.consume(operation)
+        topologyCollector.consume(operation)
         collector?.consume(operation)
     }
 
     /// The checker's verdict so far.
     public var result: SetCheckResult { checker.result() }
+
+    /// The final read's node and the failover's timing, so far.
+    public var topology: TopologyReport { topologyCollector.report }
 
     /// The timeline so far (empty when the analysis keeps none).
     public var timeline: Timeline { (collector ?? TimelineCollector()).timeline() }
@@ -49,9 +54,9 @@ public struct Analysis: Sendable {
     /// The conclusion for the run `info` describes; `complete` says whether the history is
     /// the whole run (a killed run's is not).
     public func conclude(run info: RunInfo, complete: Bool) -> Conclusion {
-        let result = self.result
+        let (result, topology) = (self.result, self.topology)
         return Conclusion(
-            result: result, results: RunResults(result: result, run: info, complete: complete),
-            summary: Summary(result, complete: complete, fenced: info.fenced ?? true), timeline: timeline)
+            result: result, results: RunResults(result: result, run: info, complete: complete, topology: topology),
+            summary: Summary(result, complete: complete, fenced: info.fenced ?? true, topology: topology), timeline: timeline)
     }
 }

@@ -84,6 +84,19 @@ public struct RunResults: Sendable, Equatable, Codable {
     public var erroredNotApplied: Int
     /// `false` when the run was interrupted or its history was truncated.
     public var complete: Bool
+    /// The node the final read used (`n2` after a failover); `null` when the history does not
+    /// say (older results, a run without a final read).
+    public var finalReadNode: String?
+    /// The standby a failover promoted; `null` without a failover.
+    public var promotedNode: String?
+    /// How long the failover's `pg_promote` took, in seconds; `null` without a failover.
+    public var promotionS: Double?
+    /// From the failover's start (fencing the old primary) to the promoted node accepting
+    /// writes, in seconds; `null` without a failover.
+    public var failoverS: Double?
+    /// From the end of the failover to the first write acknowledged after it, in seconds;
+    /// `null` without a failover or without such a write.
+    public var firstAckAfterFailoverS: Double?
     /// ``SetCheckResult/invariantsHold``: a final read exists, and ``lost``,
     /// ``unexpected``, ``misresolved``, ``failedButPresent`` and ``readThenLost`` are all 0. Each of those
     /// counts is a key of its own, so the JSON says which invariant failed.
@@ -93,7 +106,8 @@ public struct RunResults: Sendable, Equatable, Codable {
     ///
     /// - Parameter complete: `false` for an interrupted run (for instance when
     ///   ``History/truncated`` is `true`).
-    public init(result: SetCheckResult, run: RunInfo, complete: Bool = true) {
+    /// - Parameter topology: the final read's node and the failover's timing, from the history.
+    public init(result: SetCheckResult, run: RunInfo, complete: Bool = true, topology: TopologyReport = TopologyReport()) {
         total = result.total
         acknowledged = result.acknowledged
         survivors = result.survivors
@@ -131,6 +145,11 @@ public struct RunResults: Sendable, Equatable, Codable {
         erroredNotApplied = result.erroredNotApplied.count
         self.complete = complete
         invariantsHold = result.invariantsHold
+        finalReadNode = topology.finalReadNode
+        promotedNode = topology.failover?.promotedNode
+        promotionS = topology.failover?.promotionSeconds
+        failoverS = topology.failover?.failoverSeconds
+        firstAckAfterFailoverS = topology.failover?.firstAcknowledgedAfterSeconds
     }
 
     /// The JSON keys, exactly.
@@ -160,6 +179,11 @@ public struct RunResults: Sendable, Equatable, Codable {
         case erroredNotApplied = "errored_not_applied"
         case complete
         case invariantsHold = "invariants_hold"
+        case finalReadNode = "final_read_node"
+        case promotedNode = "promoted_node"
+        case promotionS = "promotion_s"
+        case failoverS = "failover_s"
+        case firstAckAfterFailoverS = "first_ack_after_failover_s"
     }
 
     /// Encodes every key; `nil` rates become JSON `null` rather than disappearing.
@@ -201,6 +225,11 @@ public struct RunResults: Sendable, Equatable, Codable {
         try container.encode(erroredNotApplied, forKey: .erroredNotApplied)
         try container.encode(complete, forKey: .complete)
         try container.encode(invariantsHold, forKey: .invariantsHold)
+        try container.encode(finalReadNode, forKey: .finalReadNode)
+        try container.encode(promotedNode, forKey: .promotedNode)
+        try container.encode(promotionS, forKey: .promotionS)
+        try container.encode(failoverS, forKey: .failoverS)
+        try container.encode(firstAckAfterFailoverS, forKey: .firstAckAfterFailoverS)
     }
 
     /// The results as pretty-printed JSON with sorted keys.

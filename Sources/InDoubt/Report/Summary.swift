@@ -25,12 +25,16 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
     /// `false` for a run whose sessions were not fenced before resolution (`--no-fence`);
     /// the summary warns that its verdicts may precede a late COMMIT.
     public var fenced: Bool
+    /// The final read's node and the failover's timing; named only for a run with a
+    /// topology fault.
+    public var topology: TopologyReport
 
     /// Creates the summary of a result.
-    public init(_ result: SetCheckResult, complete: Bool = true, fenced: Bool = true) {
+    public init(_ result: SetCheckResult, complete: Bool = true, fenced: Bool = true, topology: TopologyReport = TopologyReport()) {
         self.result = result
         self.complete = complete
         self.fenced = fenced
+        self.topology = topology
     }
 
     /// The warning line of an unfenced run.
@@ -93,6 +97,7 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
             lines.append(
                 Self.line(result.failedButPresent, "failed but present (a client classification bug)"))
         }
+        lines += topology.lines
         lines.append(verdictLine)
         return lines
     }

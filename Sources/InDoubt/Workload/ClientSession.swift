@@ -13,10 +13,16 @@ public final class ClientSession: Sendable {
     /// The executor the client's task prefers; its connections work on the same queue.
     let executor: SerialQueueExecutor?
 
+    /// Awaited before each new connection: the nemesis holds it while the primary is down
+    /// for a failover, as an application's pool waits for a primary, instead of the client
+    /// burning its writes on refused connections in the fraction of a second before the promotion.
+    private let beforeConnect: @Sendable () async -> Void
+
     init(client: Int, options: @escaping @Sendable () -> ConnectionOptions, backends: BackendRegistry,
-         executor: SerialQueueExecutor? = nil) {
+         executor: SerialQueueExecutor? = nil, beforeConnect: @escaping @Sendable () async -> Void = {}) {
         self.client = client
         self.options = options
+        self.beforeConnect = beforeConnect
         self.backends = backends
         self.executor = executor
     }
@@ -29,6 +35,7 @@ public final class ClientSession: Sendable {
     /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
     public func connection(deadline: Deadline) async throws -> PostgresConnection {
         if let open = current.withLock({ $0 }), open.isUsable { return open }
+        await beforeConnect()
         let connection = try await PostgresConnection.connect(options(), deadline: deadline, queue: executor?.queue)
         backends.record(connection.backendPID, localPort: connection.localPort)
         current.withLock { $0 = connection }

@@ -168,7 +168,7 @@ public struct Experiment: Sendable {
         let (target, name, profile) = (self.target, "indoubt-client-\(client)-\(incarnation)", configuration.client)
         let session = ClientSession(
             client: client, options: { target.connectionOptions(applicationName: name).with(profile) },
-            backends: backends, executor: executor)
+            backends: backends, executor: executor, beforeConnect: { await nemesis.beforeConnect() })
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
             history.append(process: .client(client), type: .invoke, f: .add, value: element)
@@ -240,6 +240,8 @@ public struct Experiment: Sendable {
         while !deadline.hasPassed {
             do {
                 let attempt = Deadline.after(.seconds(10)).earliest(deadline)
+                // The node this connection reaches: after a failover, the promoted one.
+                let readNode = target.targetName
                 let admin = try await PostgresConnection.connect(target.connectionOptions(applicationName: "indoubt-reader"), deadline: attempt)
                 defer { admin.close() }
                 if configuration.fence {
@@ -273,7 +275,7 @@ public struct Experiment: Sendable {
                 history.append(process: reader, type: .invoke, f: .read)
                 do {
                     let rows = try await admin.query("SELECT element FROM set_app ORDER BY id", deadline: attempt).rows
-                    history.append(process: reader, type: .ok, f: .read, values: try rows.map { try $0.int(0) })
+                    history.append(process: reader, type: .ok, f: .read, values: try rows.map { try $0.int(0) }, node: readNode)
                 } catch {
                     history.append(process: reader, type: .fail, f: .read, error: String(describing: error))
                     throw error

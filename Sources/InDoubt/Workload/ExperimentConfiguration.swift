@@ -82,6 +82,7 @@ public struct ExperimentConfiguration: Sendable {
             if let duration = schedule.duration, duration <= .zero {
                 throw ExperimentError.invalid("--fault-for must be longer than 0")
             }
+            if let problem = schedule.problem { throw ExperimentError.invalid("--fault-cycle: \(problem)") }
             if case .afterAcknowledged(let count, _) = schedule.start, count < 0 || count >= writes {
                 throw ExperimentError.invalid("--fault-after must be between 0 and \(writes - 1) acknowledged writes, not \(count)")
             }

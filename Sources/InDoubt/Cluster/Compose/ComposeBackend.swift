@@ -12,6 +12,9 @@ public struct ComposeBackend: ServerBackend {
     /// The image `request.image` (else `INDOUBT_PG_IMAGE`) names; an explicit local
     /// installation (`postgres`) is refused.
     public init(request: ServerRequest) throws {
+        if let replication = request.replication {
+            throw ServerRequestError("the compose backend has no replication profile yet, so it cannot start \(replication); run standbys on the netns backend (drop --backend compose)")
+        }
         if request.postgres != nil {
             throw ServerRequestError("a local installation is for the netns backend; the compose backend runs an image: choose it with --pg-image (or INDOUBT_PG_IMAGE)")
         }
