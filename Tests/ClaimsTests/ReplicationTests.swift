@@ -106,7 +106,41 @@ struct ReplicationTests {
             #expect(failover.newPrimary == "n3", "\(failover)")
             #expect(failover.replayPositions["n3"]! > failover.replayPositions["n2"]!)
             #expect(cluster.standbys.map(\.name) == ["n2"])
+            #expect(failover.repointed == ["n2"] && failover.synchronousStandbyNames.isEmpty, "\(failover)")
+            #expect(failover.description.contains("n2 now follow n3"), "\(failover)")
+            // n2 missed the 100 rows from n1, and now gets them from n3, on n3's timeline.
+            #expect(try await Self.count(on: cluster.nodes[1], "SELECT count(*) FROM s", until: 100) == 100)
             try await cluster.heal(cut)
+        }
+    }
+
+    @Test("After a failover the other standbys follow the new primary, and a synchronous one still makes its COMMITs wait")
+    func standbysFollowTheNewPrimary() async throws {
+        try await withCluster(Replication(standbys: 2, mode: .sync(.on), quorum: .any(1))) { cluster in
+            let setup = try await Self.connect(cluster.primary)
+            _ = try await setup.query("CREATE TABLE s (e int)", deadline: .after(.seconds(5)))
+            setup.close()
+            let failover = try await cluster.failover()
+            let (promoted, follower) = try #require(failover.newPrimary == "n2" ? (cluster.nodes[1], cluster.nodes[2]) : nil, "\(failover)")
+            #expect(failover.repointed == ["n3"] && failover.synchronousStandbyNames == "ANY 1 (n3)", "\(failover)")
+            #expect(try await Self.rows(on: promoted, "SHOW synchronous_standby_names") == [["ANY 1 (n3)"]])
+            #expect(try await Self.rows(on: promoted, "SELECT application_name, state, sync_state FROM pg_stat_replication")
+                    == [["n3", "streaming", "quorum"]])
+            let writer = try await Self.connect(promoted)
+            defer { writer.close() }
+            _ = try await writer.query("INSERT INTO s VALUES (1)", phase: .commit, deadline: .after(.seconds(5)))
+            #expect(try await Self.count(on: follower, "SELECT count(*) FROM s WHERE e = 1", until: 1) == 1)
+            // The new primary's COMMIT waits for n3 as n1's waited for its standbys.
+            let cut = cluster.replicationCut()
+            try await cluster.apply(cut)
+            _ = try await writer.query("BEGIN; INSERT INTO s VALUES (2)", deadline: .after(.seconds(5)))
+            let commit = Task { try await writer.query("COMMIT", phase: .commit, deadline: .after(.seconds(30))) }
+            #expect(try await Self.count(
+                on: promoted, "SELECT count(*) FROM pg_stat_activity WHERE pid = \(writer.backendPID) AND wait_event = 'SyncRep'", until: 1) == 1)
+            try await cluster.heal(cut)
+            let result = try await commit.value
+            #expect(result.commandTag == "COMMIT" && result.notices.isEmpty, "\(result.notices)")
+            #expect(try await Self.count(on: follower, "SELECT count(*) FROM s WHERE e = 2", until: 1) == 1)
         }
     }
 

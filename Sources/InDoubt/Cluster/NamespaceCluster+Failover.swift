@@ -12,17 +12,28 @@ extension NamespaceCluster {
         public var promotionTime: Duration
         /// How far each reachable standby had replayed when the choice was made.
         public var replayPositions: [String: LogSequenceNumber]
+        /// The other standbys, now streaming from the new primary.
+        public var repointed: [String] = []
+        /// The new primary's `synchronous_standby_names` (empty: it waits for no one).
+        public var synchronousStandbyNames = ""
 
         public var description: String {
             let positions = replayPositions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            return "\(oldPrimary) fenced, \(newPrimary) promoted in \(promotionTime) (replayed: \(positions))"
+            var text = "\(oldPrimary) fenced, \(newPrimary) promoted in \(promotionTime) (replayed: \(positions))"
+            if !repointed.isEmpty { text += "; \(repointed.joined(separator: ", ")) now follow \(newPrimary)" }
+            if !synchronousStandbyNames.isEmpty { text += ", which waits for \(synchronousStandbyNames)" }
+            return text
         }
     }
 
     /// Fences the current primary (stopped at once and kept stopped, so it never takes a
     /// write again), then promotes the standby that has replayed the most WAL (the first by
     /// name on a tie) and makes it ``primary``. A standby that does not answer within
-    /// `probeDeadline` is passed over. Other standbys keep following the old primary.
+    /// `probeDeadline` is passed over. The other standbys that answered are pointed at the new
+    /// primary (they replayed no further than it, so they can follow its new timeline), and
+    /// with synchronous replication the new primary waits for them as the old one waited
+    /// for its standbys, if enough are left for the quorum; then the failover waits until
+    /// they stream.
     @discardableResult
     public func failover(probeDeadline: Duration = .seconds(2)) async throws -> Failover {
         guard replication != nil else { throw ClusterError.noStandbyToPromote(reason: "the cluster has no replication") }
@@ -41,6 +52,20 @@ extension NamespaceCluster {
         }
         let took = try await chosen.promote()
         primaryIndex.withLock { $0 = chosen.index }
-        return Failover(oldPrimary: old.name, newPrimary: chosen.name, promotionTime: took, replayPositions: positions)
+        var failover = Failover(oldPrimary: old.name, newPrimary: chosen.name, promotionTime: took, replayPositions: positions)
+        let followers = candidates.filter { $0 !== chosen && positions[$0.name] != nil }
+        guard let replication, !followers.isEmpty else { return failover }
+        for follower in followers {
+            try await follower.follow(chosen)
+        }
+        failover.repointed = followers.map(\.name)
+        if followers.count >= replication.requiredSynchronous, replication.requiredSynchronous > 0 {
+            failover.synchronousStandbyNames = replication.synchronousStandbyNames(followers.map(\.name))
+            try await chosen.alterSystem(replication.primarySettings(standbyNames: followers.map(\.name)))
+        }
+        try await Self.waitUntilStreaming(
+            primary: chosen, standbys: followers,
+            replication: failover.synchronousStandbyNames.isEmpty ? Replication(standbys: followers.count, mode: .async) : replication)
+        return failover
     }
 }

@@ -21,6 +21,25 @@ extension PostgresNode {
         try await Command.run(["chown", "postgres:", signal.path, dataDirectory.appendingPathComponent("postgresql.auto.conf").path])
     }
 
+    /// Points a running standby at `primary` (`ALTER SYSTEM SET primary_conninfo`, then a
+    /// reload, which restarts its WAL receiver); with `recovery_target_timeline` at its
+    /// default, `latest`, it follows the promoted primary's new timeline.
+    func follow(_ primary: PostgresNode) async throws {
+        let conninfo = Replication.primaryConninfo(host: primary.address, port: primary.port, applicationName: name)
+        try await alterSystem(["primary_conninfo": conninfo])
+    }
+
+    /// `ALTER SYSTEM SET` each setting, then `pg_reload_conf()` (allowed on a standby too).
+    func alterSystem(_ settings: [String: String]) async throws {
+        let deadline = Deadline.after(.seconds(5))
+        let connection = try await PostgresConnection.connect(connectionOptions(applicationName: "indoubt-configure"), deadline: deadline)
+        defer { connection.close() }
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            _ = try await connection.query("ALTER SYSTEM SET \(name) = \(SQLText.literal(value))", deadline: deadline)
+        }
+        _ = try await connection.query("SELECT pg_reload_conf()", deadline: deadline)
+    }
+
     /// Fills an empty data folder with `pg_basebackup` of the running `primary` (from the
     /// root namespace, as the `postgres` user).
     func prepareBaseBackup(of primary: PostgresNode) async throws {
