@@ -30,6 +30,11 @@ resolve-before-fence|Sources/InDoubt/Workload/Experiment.swift|@@resolve-before-
 failover-keeps-old-primary|Sources/InDoubt/Cluster/NamespaceCluster+Failover.swift|        primaryIndex.withLock { $0 = chosen.index }|        _ = chosen.index|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
 sync-commit-local|Sources/InDoubt/Cluster/Replication.swift|"synchronous_commit": level.rawValue]|"synchronous_commit": "local"]|ReplicationClaims/syncFailoverLosesNothingAcknowledged
 sync-warning-ok|Sources/InDoubt/Postgres/TransactionEnd.swift|            if let warning = result.notices.first(where: isReplicationWaitCancelled) {|            if let warning = result.notices.first(where: { _ in false }) {|OutcomeClassificationTests
+txid-no-timeline-check|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy+Timeline.swift|        if token.timeline != serverTimeline {|        if token.timeline != serverTimeline && false {|FailoverResolutionClaims/transactionStatusAcrossTheFailover|FailoverResolutionClaimsXCTests/testR4TransactionStatusAcrossTheFailover
+txid-no-future-guard|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy.swift|"SELECT t.id, n.next::text, CASE WHEN t.id::\(functions.idType) < n.next THEN \(functions.status)(t.id::\(functions.idType)) END "|"SELECT t.id, n.next::text, \(functions.status)(t.id::\(functions.idType)) "|FailoverResolutionClaims/transactionStatusOfAnIdTheStandbyNeverSaw
+checker-never-misresolves-committed|Sources/InDoubt/Checker/SetChecker.swift|                case .committed: return !present(element)|                case .committed: return false|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
+no-fence-on-the-old-primary|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
+nemesis-gate-overlap|Sources/InDoubt/Faults/Nemesis.swift|            guard !state.gateClosed else { return nil }|            _ = state.gateClosed|NemesisGateTests
 TABLE
 )
 
