@@ -37,6 +37,11 @@ checker-no-read-then-lost|Sources/InDoubt/Checker/SetChecker.swift|            r
 interim-read-is-final|Sources/InDoubt/Checker/SetChecker.swift|            finalRead = nil|            _ = 0|SetCheckerTests
 pause-heal-no-sigcont|Sources/InDoubt/Cluster/NamespaceCluster+NodeFaults.swift|            for pid in still { Glibc.kill(pid, SIGCONT) }|            for pid in still where false { Glibc.kill(pid, SIGCONT) }|ReplicationTests/pausePrimaryFault
 final-read-node-unrecorded|Sources/InDoubt/Workload/Experiment.swift|values: try rows.map { try $0.int(0) }, node: readNode)|values: try rows.map { try $0.int(0) }, node: nil)|ReplicationCLITests/asyncDefaultsLoseWrites
+txid-no-timeline-check|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy+Timeline.swift|        if token.timeline != serverTimeline {|        if token.timeline != serverTimeline && false {|FailoverResolutionClaims/transactionStatusAcrossTheFailover|FailoverResolutionClaimsXCTests/testR4TransactionStatusAcrossTheFailover
+txid-no-future-guard|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy.swift|"SELECT t.id, n.next::text, CASE WHEN t.id::\(functions.idType) < n.next THEN \(functions.status)(t.id::\(functions.idType)) END "|"SELECT t.id, n.next::text, \(functions.status)(t.id::\(functions.idType)) "|FailoverResolutionClaims/transactionStatusOfAnIdTheStandbyNeverSaw
+checker-never-misresolves-committed|Sources/InDoubt/Checker/SetChecker.swift|                case .committed: return !present(element)|                case .committed: return false|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
+no-fence-on-the-old-primary|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
+nemesis-gate-overlap|Sources/InDoubt/Faults/Nemesis.swift|            guard !state.gateClosed else { return nil }|            _ = state.gateClosed|NemesisGateTests
 TABLE
 )
 

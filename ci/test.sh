@@ -51,7 +51,7 @@ source ci/junit-lib.sh
 # the fence (about 3 and 6.2 s after it was sent). Run alongside everything else on 2 cores
 # (the kill -9 loop, pgbench, Chromium, four parallel clusters), a heal came up to 3 s late
 # and the retransmission landed before the fence, so they run on their own, per version.
-claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|TwoPhaseCommitClaims|ClientCrashRecovery|ReplicationClaims|CancelledWaitClaims'
+claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|TwoPhaseCommitClaims|ClientCrashRecovery|ReplicationClaims|CancelledWaitClaims|FailoverResolutionClaims'
 
 status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;

@@ -32,13 +32,18 @@ public final class ClaimContext: Sendable {
 
     /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:readInterval:)``,
     /// keeping its report folder until the claim is over.
+    ///
+    /// - Parameter target: What the experiment talks to instead of ``server`` itself: a
+    ///   wrapper of it that changes how a fault is applied or healed (one that keeps a cut
+    ///   in force past the run, say). `nil`, the default, is ``server``.
     public func run(
+        on target: (any ExperimentTarget)? = nil,
         writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500), faults: [FaultSchedule],
         strategy: any CommitStrategy = NaiveStrategy(), fence: Bool = true, client: ClientProfile = .application,
         retryBudget: Duration = .seconds(30), readInterval: Duration? = nil
     ) async throws -> ClaimRun {
         let run = try await ClaimRun.run(
-            on: server, writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy,
+            on: target ?? server, writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy,
             keepReport: true, fence: fence, client: client, retryBudget: retryBudget, readInterval: readInterval)
         state.withLock { $0.reports.append(run) }
         return run

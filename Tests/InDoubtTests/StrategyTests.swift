@@ -19,9 +19,11 @@ struct StrategyTests {
     @Test("Before PostgreSQL 13 the txid functions have their old names")
     func transactionStatusFunctions() {
         #expect(TransactionStatusStrategy.Functions.forServer(120017)
-                == .init(current: "txid_current()::text", status: "txid_status", idType: "bigint"))
+                == .init(current: "txid_current()::text", status: "txid_status", idType: "bigint",
+                         next: "txid_snapshot_xmax(txid_current_snapshot())"))
         #expect(TransactionStatusStrategy.Functions.forServer(130000)
-                == .init(current: "pg_current_xact_id()::text", status: "pg_xact_status", idType: "xid8"))
+                == .init(current: "pg_current_xact_id()::text", status: "pg_xact_status", idType: "xid8",
+                         next: "pg_snapshot_xmax(pg_current_snapshot())"))
         #expect(TransactionStatusStrategy.Functions.forServer(150018).status == "pg_xact_status")
     }
 

@@ -53,6 +53,11 @@ public final class Nemesis: Sendable {
     /// it before letting the COMMIT go.
     public func beforeCommit() async {
         let due: Int? = state.withLock { state in
+            // One aligned fault at a time: one due while another is being put in place waits
+            // at the gate with everyone else and starts at a COMMIT after it (else both would
+            // go in at once, and the first's reopening of the gate would let COMMITs through
+            // while the second is still being applied).
+            guard !state.gateClosed else { return nil }
             for (index, schedule) in schedules.enumerated() where !state.triggered.contains(index) {
                 if case .afterAcknowledged(let count, true) = schedule.start, state.acknowledged >= count {
                     state.triggered.insert(index)
