@@ -35,6 +35,7 @@ cancel-never-sent|Sources/InDoubt/Postgres/PostgresConnection.swift|            
 trusting-reads-warning|Sources/InDoubt/Postgres/ConnectionOptions.swift|            copy.trustsCommitWarnings = true|            copy.trustsCommitWarnings = false|CancelledWaitClaims/trustingClientLosesWrites
 checker-no-read-then-lost|Sources/InDoubt/Checker/SetChecker.swift|            readThenLost: hasRead ? seenByReads.filter { !present($0) }.sorted() : [],|            readThenLost: [],|CancelledWaitClaims/readsOfLostWritesAreNamed
 interim-read-is-final|Sources/InDoubt/Checker/SetChecker.swift|            finalRead = nil|            _ = 0|SetCheckerTests
+client-cut-is-replication-cut|Sources/InDoubt/Cluster/NamespaceCluster+ExperimentTarget.swift|            default: clientCut()|            default: replicationCut()|ReplicationTests/clientCutFault
 pause-heal-no-sigcont|Sources/InDoubt/Cluster/NamespaceCluster+NodeFaults.swift|            for pid in still { Glibc.kill(pid, SIGCONT) }|            for pid in still where false { Glibc.kill(pid, SIGCONT) }|ReplicationTests/pausePrimaryFault
 final-read-node-unrecorded|Sources/InDoubt/Workload/Experiment.swift|values: try rows.map { try $0.int(0) }, node: readNode)|values: try rows.map { try $0.int(0) }, node: nil)|ReplicationCLITests/asyncDefaultsLoseWrites
 TABLE
