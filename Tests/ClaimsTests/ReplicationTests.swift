@@ -185,6 +185,28 @@ struct ReplicationTests {
         }
     }
 
+    @Test("client-cut: the clients cannot reach the primary while its standby still streams from it; the heal lets them in again")
+    func clientCutFault() async throws {
+        try await withCluster(Replication(standbys: 1, mode: .sync(.on))) { cluster in
+            let effect = try await cluster.applyTopologyFault(.clientCut)
+            #expect(effect.evidence == "n1 drops \(cluster.clientAddress)", "\(effect.evidence ?? "")")
+            await #expect(throws: PostgresError.self, "a client reaches the cut-off primary") {
+                let connection = try await PostgresConnection.connect(cluster.primary.connectionOptions(), deadline: .after(.milliseconds(500)))
+                connection.close()
+            }
+            let standby = try #require(cluster.standbys.first)
+            #expect(try await Self.rows(on: standby, "SELECT status FROM pg_stat_wal_receiver") == [["streaming"]],
+                    "the standby must keep streaming from the primary")
+            #expect(!(try await standby.runInNetwork(.init(["iptables", "-S"])).stdout.contains("indoubt-")), "the standby got rules")
+            _ = try await cluster.healTopologyFault(.clientCut)
+            #expect(!(try await cluster.primary.runInNetwork(.init(["iptables", "-S"])).stdout.contains("indoubt-")), "the heal left rules")
+            let writer = try await Self.connect(cluster.primary)
+            defer { writer.close() }
+            _ = try await writer.query("CREATE TABLE after_cut (e int); INSERT INTO after_cut VALUES (1)", phase: .commit, deadline: .after(.seconds(5)))
+            #expect(try await Self.count(on: standby, "SELECT count(*) FROM after_cut", until: 1) == 1, "a synchronous commit after the heal")
+        }
+    }
+
     @Test("kill-primary: the killed primary never answers again, and a failover after it promotes the standby, which takes writes")
     func killPrimaryFault() async throws {
         try await withCluster(Replication(standbys: 1, mode: .async)) { cluster in

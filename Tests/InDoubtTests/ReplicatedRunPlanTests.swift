@@ -38,7 +38,7 @@ struct ReplicatedRunPlanTests {
         (Fault.Kind.killPrimary, false, nil as Duration?, nil as Duration?, 1, "drop --no-failover"),
         (.killPrimary, true, .seconds(2), nil, 1, "drop --fault-for"),
         (.pausePrimary, true, .seconds(1), .seconds(3), 1, "add --no-failover"),
-        (.partition, true, nil, nil, 1, "choose one of replication-cut, isolate-primary, kill-primary, pause-primary or none"),
+        (.partition, true, nil, nil, 1, "choose one of replication-cut, isolate-primary, client-cut, kill-primary, pause-primary or none"),
         (.replicationCut, true, nil, nil, 0, "--standbys must be at least 1, not 0"),
     ])
     func refused(fault: Fault.Kind, failover: Bool, duration: Duration?, cycle: Duration?, standbys: Int, message: String) {

@@ -23,8 +23,12 @@ extension NamespaceCluster: TopologyTarget {
         // Without standbys a cut would add no rule at all and pass for a fault in force.
         guard replication != nil else { throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)") }
         switch kind {
-        case .replicationCut, .isolatePrimary:
-            let partition = kind == .replicationCut ? replicationCut() : primaryIsolation()
+        case .replicationCut, .isolatePrimary, .clientCut:
+            let partition = switch kind {
+            case .replicationCut: replicationCut()
+            case .isolatePrimary: primaryIsolation()
+            default: clientCut()
+            }
             try await apply(partition)
             appliedPartitions.withLock { $0[kind] = partition }
             return TopologyFaultEffect(evidence: partition.cuts

@@ -11,6 +11,13 @@ extension NamespaceCluster {
         NodePartition.isolating(primary.name)
     }
 
+    /// The clients cut off from the current primary: it drops the packets of the root
+    /// namespace's address on the cluster network (``clientAddress``, where every client,
+    /// resolver and final read comes from); its standbys still stream from it.
+    public func clientCut() -> NodePartition {
+        NodePartition(name: "client-cut", cuts: [NodePartition.Cut(node: primary.name, peers: [clientAddress], tag: "client-cut")])
+    }
+
     /// No traffic between any node of `side` and any of `other`.
     public func partition(between side: [PostgresNode], and other: [PostgresNode], name: String) -> NodePartition {
         NodePartition.between(side.map { ($0.name, $0.address) }, other.map { ($0.name, $0.address) }, name: name)

@@ -4,7 +4,7 @@
 /// writes were acknowledged (at a COMMIT), the failover once half of them were.
 public struct ReplicatedRunPlan: Sendable, Equatable {
     /// The faults `--fault` takes on a topology (a failover is `--failover`).
-    public static let faultKinds: [Fault.Kind] = [.replicationCut, .isolatePrimary, .killPrimary, .pausePrimary]
+    public static let faultKinds: [Fault.Kind] = [.replicationCut, .isolatePrimary, .clientCut, .killPrimary, .pausePrimary]
     /// The replication modes `--replication` takes, by name.
     public static let modes: [(name: String, mode: Replication.Mode)] = [
         ("async", .async), ("sync", .sync(.on)), ("remote-apply", .sync(.remoteApply)),

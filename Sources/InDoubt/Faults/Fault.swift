@@ -26,6 +26,9 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case replicationCut = "replication-cut"
         /// The primary cut off from everything: clients and standbys (a ``TopologyTarget``).
         case isolatePrimary = "isolate-primary"
+        /// The clients cut off from the primary, which still streams to its standbys (a
+        /// ``TopologyTarget``): the writes in flight may still commit and replicate.
+        case clientCut = "client-cut"
         /// The primary fenced (stopped at once, never to take a write again) and the standby
         /// that replayed the most promoted; clients, resolvers and the final read follow it
         /// (a ``TopologyTarget``). Nothing to heal.
@@ -44,7 +47,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         /// Whether the fault acts between a topology's nodes rather than on one server's link.
         public var isTopologyFault: Bool {
             switch self {
-            case .replicationCut, .isolatePrimary, .failover, .killPrimary, .pausePrimary: return true
+            case .replicationCut, .isolatePrimary, .clientCut, .failover, .killPrimary, .pausePrimary: return true
             case .none, .partition, .dropReplies, .dropRequests, .dropCommitAck, .slow, .reset: return false
             }
         }
@@ -61,6 +64,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
             case .reset: return "answer client packets with TCP resets"
             case .replicationCut: return "cut the replication link between the primary and its standbys"
             case .isolatePrimary: return "cut the primary off from its clients and its standbys"
+            case .clientCut: return "cut the clients off from the primary, which still streams to its standbys"
             case .failover: return "fence the primary and promote the standby that replayed the most"
             case .killPrimary: return "SIGKILL the primary's postmaster (it stays down until a failover)"
             case .pausePrimary: return "SIGSTOP every process of the primary, SIGCONT at the heal"
@@ -94,7 +98,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         let toServer = ["INPUT"] + tcp + ["--dport", String(port)]
         let tag = ["-m", "comment", "--comment", "indoubt-\(kind.rawValue)"]
         switch kind {
-        case .none, .slow, .replicationCut, .isolatePrimary, .failover, .killPrimary, .pausePrimary:
+        case .none, .slow, .replicationCut, .isolatePrimary, .clientCut, .failover, .killPrimary, .pausePrimary:
             return []
         case .partition:
             return [toServer + tag + ["-j", "DROP"], fromServer + tag + ["-j", "DROP"]]
