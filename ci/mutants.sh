@@ -37,6 +37,8 @@ checker-no-read-then-lost|Sources/InDoubt/Checker/SetChecker.swift|            r
 interim-read-is-final|Sources/InDoubt/Checker/SetChecker.swift|            finalRead = nil|            _ = 0|SetCheckerTests
 pause-heal-no-sigcont|Sources/InDoubt/Cluster/NamespaceCluster+NodeFaults.swift|            for pid in still { Glibc.kill(pid, SIGCONT) }|            for pid in still where false { Glibc.kill(pid, SIGCONT) }|ReplicationTests/pausePrimaryFault
 final-read-node-unrecorded|Sources/InDoubt/Workload/Experiment.swift|values: try rows.map { try $0.int(0) }, node: readNode)|values: try rows.map { try $0.int(0) }, node: nil)|ReplicationCLITests/asyncDefaultsLoseWrites
+nemesis-drops-nodes|Sources/InDoubt/Faults/Nemesis.swift|    private static func recorded(_ nodes: [String]) -> [String]? { nodes.isEmpty ? nil : nodes }|    private static func recorded(_ nodes: [String]) -> [String]? { nil }|NemesisNodesTests|ReplicationCLITests/asyncDefaultsLoseWrites
+failover-names-no-nodes|Sources/InDoubt/Cluster/NamespaceCluster+ExperimentTarget.swift|                nodes: [failover.oldPrimary, failover.newPrimary])|                nodes: [])|ReplicationCLITests/asyncDefaultsLoseWrites
 TABLE
 )
 
