@@ -43,6 +43,8 @@ txid-no-future-guard|Sources/InDoubt/Workload/Strategies/TransactionStatusStrate
 checker-never-misresolves-committed|Sources/InDoubt/Checker/SetChecker.swift|                case .committed: return !present(element)|                case .committed: return false|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
 no-fence-on-the-old-primary|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
 nemesis-gate-overlap|Sources/InDoubt/Faults/Nemesis.swift|            guard !state.gateClosed else { return nil }|            _ = state.gateClosed|NemesisGateTests
+nemesis-drops-nodes|Sources/InDoubt/Faults/Nemesis.swift|    private static func recorded(_ nodes: [String]) -> [String]? { nodes.isEmpty ? nil : nodes }|    private static func recorded(_ nodes: [String]) -> [String]? { nil }|NemesisNodesTests|ReplicationCLITests/asyncDefaultsLoseWrites
+failover-names-no-nodes|Sources/InDoubt/Cluster/NamespaceCluster+ExperimentTarget.swift|                nodes: [failover.oldPrimary, failover.newPrimary])|                nodes: [])|ReplicationCLITests/asyncDefaultsLoseWrites
 TABLE
 )
 

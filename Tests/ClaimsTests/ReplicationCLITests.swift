@@ -27,6 +27,18 @@ struct ReplicationCLITests {
         #expect(results.firstAckAfterFailoverS != nil, "no write was acknowledged after the failover")
         let history = try String(contentsOf: RunFolder(folder).history, encoding: .utf8)
         #expect(history.contains(#""f":"read","index""#) && history.contains(#""node":"n2""#))
+        // The faults name their nodes, and the timeline draws a lane per node from them.
+        let operations = try HistoryReader.read(RunFolder(folder).history).operations
+        let started = operations.filter { $0.f == .startFault && $0.type == .ok }
+        #expect(started.first { $0.fault == "failover" }?.nodes == ["n1", "n2"], "\(started)")
+        #expect(started.first { $0.fault == "replication-cut" }?.nodes == ["n1", "n2"], "\(started)")
+        let page = try String(contentsOf: RunFolder(folder).timeline, encoding: .utf8)
+        for node in ["n1", "n2"] {
+            #expect(page.contains("<g class=\"node-lane\" id=\"node-\(node)\" data-node=\"\(node)\">"), "no node lane \(node)")
+            #expect(page.contains("<g class=\"node-window cut\" data-state=\"cut\" data-fault=\"replication-cut\">"))
+        }
+        #expect(page.contains("<g class=\"node-marker promoted\" data-node=\"n2\">"), "no failover marker on n2")
+        #expect(page.contains("<g class=\"node-marker fenced\" data-node=\"n1\">"), "no fence marker on n1")
 
         let check = try await CLIHarness.run(["check", folder.path])
         let rechecked = try RunResults.read(from: RunFolder(folder).results)
@@ -50,6 +62,10 @@ struct ReplicationCLITests {
         let pids = try #require(paused.evidence?.components(separatedBy: "pids ").last)
         #expect(paused.evidence?.hasPrefix("SIGSTOP to n1's pids") == true)
         #expect(resumed.evidence == "SIGCONT to n1's pids \(pids)", "the heal resumes exactly the paused pids")
+        #expect(paused.nodes == ["n1"] && resumed.nodes == ["n1"])
+        let page = try String(contentsOf: RunFolder(folder).timeline, encoding: .utf8)
+        #expect(page.contains("<g class=\"node-lane\" id=\"node-n1\" data-node=\"n1\">"))
+        #expect(page.contains("<g class=\"node-window paused\" data-state=\"paused\" data-fault=\"pause-primary\">"))
         let results = try RunResults.read(from: RunFolder(folder).results)
         #expect(results.finalReadNode == "n1" && results.promotedNode == nil && results.lost == 0)
         #expect(operations.contains { $0.f == .add && $0.type == .ok && $0.time > resumed.time }, "no write acknowledged after the resume")

@@ -67,4 +67,30 @@ enum SyntheticRun {
             }
         return (operations, survivor)
     }
+
+    /// The same run on a primary n1 and a standby n2: the partition is a `replication-cut`
+    /// of both nodes instead, and 600 ms into it a failover fences n1 and promotes n2 (100 ms
+    /// later), as the nemesis records them, `nodes` included.
+    static func makeReplicated() -> (operations: [HistoryOperation], survivor: Int) {
+        let (operations, survivor) = make()
+        let ms: Int64 = 1_000_000
+        var replicated = operations.map { operation -> HistoryOperation in
+            guard operation.process == .nemesis else { return operation }
+            var cut = operation
+            cut.fault = "replication-cut"
+            if cut.type == .ok { cut.nodes = ["n1", "n2"]; cut.evidence = cut.f == .startFault ? "n1 drops n2; n2 drops n1" : nil }
+            return cut
+        }
+        let fence = 1_000 * ms
+        replicated.append(HistoryOperation(index: 0, time: fence, process: .nemesis, type: .invoke, f: .startFault, fault: "failover"))
+        replicated.append(HistoryOperation(
+            index: 0, time: fence + 100 * ms, process: .nemesis, type: .ok, f: .startFault, fault: "failover",
+            evidence: "n1 fenced, n2 promoted in 0.1 seconds", node: "n2", promotion: 100 * ms, nodes: ["n1", "n2"]))
+        let ordered = replicated.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
+        return (ordered.enumerated().map { index, pair in
+            var operation = pair.element
+            operation.index = index
+            return operation
+        }, survivor)
+    }
 }

@@ -5,7 +5,8 @@ import Testing
 
 /// Renders a generated `timeline.html` in headless Chromium (offline) and checks that it
 /// drew: a non-blank screenshot with the outcome and fault colours in it, and in the DOM
-/// the browser built, one lane per client and the fault band.
+/// the browser built, one lane per client and the fault band; and for a replicated run, a
+/// lane per node.
 ///
 /// Needs `chromium` and `python3`, whose zlib inflates the PNG (`bash ci/install-chromium.sh`). Without them the test
 /// is skipped with the reason, or fails when `INDOUBT_REQUIRE_FAULTS=1` (as in CI).
@@ -63,6 +64,42 @@ struct TimelineBrowserTests {
         #expect(dom.contains("<g class=\"marker unack\" data-element=\"\(survivor)\">"))
         #expect(dom.contains("<g class=\"marker lost\" data-element=\"\(SyntheticRun.lost)\">"))
         #expect(dom.contains("<table id=\"summary\">"))
+    }
+
+    @Test("headless Chromium draws a lane per node on a replicated run: the primary's strip, the cut on both nodes, the failover's marks")
+    func rendersNodeLanesInChromium() async throws {
+        let (chromium, python) = try Self.requireTools()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-browser-nodes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (operations, _) = SyntheticRun.makeReplicated()
+        let result = SetChecker.check(operations)
+        let info = RunInfo(postgresVersion: "synthetic", backend: "none", fault: "replication-cut+failover", strategy: "naive",
+                           clients: SyntheticRun.clients, durationSeconds: 3)
+        let page = try TimelineReport.write(
+            operations: operations, result: result, results: RunResults(result: result, run: info), to: folder)
+
+        let screenshot = folder.appendingPathComponent("timeline.png")
+        _ = try await Self.chromium(chromium, profile: folder.appendingPathComponent("profile"),
+                                    ["--window-size=1280,800", "--screenshot=\(screenshot.path)", page.absoluteString])
+        let png = try Data(contentsOf: screenshot)
+        Attachment.record(Array(png), named: "timeline-nodes.png")
+        let pixels = try await PNGPixels(file: screenshot, python: python)
+        // The primary's blue strip, n1's then n2's, and the fence's grey.
+        #expect(pixels.count(near: PNGPixels.Color(hex: "#1d4ed8")) > 2_000, "the primary's strip is missing")
+
+        let dom = try await Self.chromium(chromium, profile: folder.appendingPathComponent("profile"),
+                                          ["--dump-dom", page.absoluteString])
+        func count(_ needle: String) -> Int { dom.components(separatedBy: needle).count - 1 }
+        #expect(count("class=\"node-lane\"") == 2)
+        #expect(dom.contains("<g class=\"node-lane\" id=\"node-n1\" data-node=\"n1\">"))
+        #expect(dom.contains("<g class=\"node-lane\" id=\"node-n2\" data-node=\"n2\">"))
+        #expect(count("<rect class=\"node-primary\"") == 2)
+        #expect(count("data-state=\"cut\" data-fault=\"replication-cut\"") == 2)
+        #expect(count("<g class=\"node-window fenced\"") == 1)
+        #expect(dom.contains("<g class=\"node-marker promoted\" data-node=\"n2\">"))
+        #expect(dom.contains("<g class=\"node-marker fenced\" data-node=\"n1\">"))
+        #expect(count("class=\"lane\"") == SyntheticRun.clients, "the client lanes are still there")
     }
 
     /// The browser and python3, or a skip (a failure with `INDOUBT_REQUIRE_FAULTS=1`).

@@ -19,7 +19,10 @@ struct HistoryLineEncoderTests {
                          evidence: "pg_xact_status = committed", resolution: .committed),
         HistoryOperation(index: 6, time: 9, process: .client(5), type: .ok, f: .read, values: [1], node: "n2"),
         HistoryOperation(index: 7, time: 10, process: .nemesis, type: .ok, f: .startFault, fault: "failover",
-                         evidence: "n1 fenced, n2 promoted", node: "n2", promotion: 101_234_567),
+                         evidence: "n1 fenced, n2 promoted", node: "n2", promotion: 101_234_567, nodes: ["n1", "n2"]),
+        HistoryOperation(index: 8, time: 11, process: .nemesis, type: .ok, f: .startFault, fault: "replication-cut",
+                         evidence: "n1 drops 10.0.0.3", nodes: ["n1", "n2", "n\"3\\"]),
+        HistoryOperation(index: 9, time: 12, process: .nemesis, type: .ok, f: .stopFault, fault: "pause-primary", nodes: []),
     ]
 
     @Test("Byte for byte equal to JSONEncoder with sorted keys", arguments: operations)
@@ -34,5 +37,22 @@ struct HistoryLineEncoderTests {
     func roundTrip(operation: HistoryOperation) throws {
         let decoded = try JSONDecoder().decode(HistoryOperation.self, from: Data(HistoryLineEncoder.encode(operation)))
         #expect(decoded == operation)
+    }
+
+    @Test("nodes is written as a JSON array of names between node and process, and read back by HistoryReader")
+    func nodesThroughTheFile() throws {
+        let operation = Self.operations[9]
+        let line = String(decoding: HistoryLineEncoder.encode(operation), as: UTF8.self)
+        #expect(line.contains(#""node":"n2","nodes":["n1","n2"],"process":"nemesis""#), "\(line)")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.url.appendingPathComponent("history.jsonl")
+        let recorder = try HistoryRecorder(file: file)
+        recorder.append(process: .nemesis, type: .ok, f: .startFault, fault: "failover", node: "n2", nodes: ["n1", "n2"])
+        recorder.append(process: .nemesis, type: .ok, f: .startFault, fault: "partition")
+        recorder.close()
+        let read = try HistoryReader.read(file).operations
+        #expect(read.map(\.nodes) == [["n1", "n2"], nil])
+        #expect(read.map(\.node) == ["n2", nil])
     }
 }

@@ -9,10 +9,11 @@ struct TimedHistory {
 
     private mutating func add(_ process: HistoryOperation.Process, _ type: HistoryOperation.Kind,
                               _ f: HistoryOperation.Function, at milliseconds: Double, value: Int? = nil,
-                              values: [Int]? = nil, error: String? = nil, fault: String? = nil) {
+                              values: [Int]? = nil, error: String? = nil, fault: String? = nil,
+                              evidence: String? = nil, node: String? = nil, nodes: [String]? = nil) {
         operations.append(HistoryOperation(
             index: operations.count, time: Int64(milliseconds * 1_000_000), process: process, type: type, f: f,
-            value: value, values: values, error: error, fault: fault))
+            value: value, values: values, error: error, fault: fault, evidence: evidence, node: node, nodes: nodes))
     }
 
     /// A write of `element` by `client` from `start` to `end` (ms) that completes as `outcome`.
@@ -36,6 +37,24 @@ struct TimedHistory {
             add(.nemesis, .invoke, .stopFault, at: end - 1, fault: name)
             add(.nemesis, .ok, .stopFault, at: end, fault: name)
         }
+    }
+
+    /// A topology fault as the nemesis records it on a cluster: invoked at `invoked` (or 1 ms
+    /// before `start`), in force from `start` with the `nodes` it acted on, `node` and
+    /// `evidence`; with `end`, healed then (`healEvidence` on the heal, with the same nodes).
+    mutating func topologyFault(_ name: String, nodes: [String], node: String? = nil, invoked: Double? = nil,
+                                from start: Double, to end: Double? = nil, evidence: String? = nil,
+                                healEvidence: String? = nil) {
+        add(.nemesis, .invoke, .startFault, at: invoked ?? start - 1, fault: name)
+        add(.nemesis, .ok, .startFault, at: start, fault: name, evidence: evidence, node: node, nodes: nodes)
+        if let end { heal(name, at: end, nodes: nodes, evidence: healEvidence) }
+    }
+
+    /// The nemesis's heal of `name` at `time` (ms), as the final heal records even a kill or
+    /// a failover, which it cannot undo (then without nodes).
+    mutating func heal(_ name: String, at time: Double, nodes: [String]? = nil, evidence: String? = nil) {
+        add(.nemesis, .invoke, .stopFault, at: time - 1, fault: name)
+        add(.nemesis, .ok, .stopFault, at: time, fault: name, evidence: evidence, nodes: nodes)
     }
 
     /// The final read by `client`, completing at `time`.

@@ -11,7 +11,7 @@ extension NamespaceCluster {
         let node = primary
         guard let pid = node.serverPID else { throw ClusterError.nodeNotRunning(node: node.name) }
         await node.kill()
-        return TopologyFaultEffect(evidence: "SIGKILL to \(node.name)'s postmaster, pid \(pid)", node: node.name)
+        return TopologyFaultEffect(evidence: "SIGKILL to \(node.name)'s postmaster, pid \(pid)", node: node.name, nodes: [node.name])
     }
 
     /// SIGSTOP of every process of the current primary (``PostgresNode/pause(_:)``); the pids
@@ -21,7 +21,7 @@ extension NamespaceCluster {
         guard node.serverPID != nil else { throw ClusterError.nodeNotRunning(node: node.name) }
         let pids = try await node.pause(true)
         pausedProcesses.withLock { $0[node.name] = pids }
-        return TopologyFaultEffect(evidence: "SIGSTOP to \(node.name)'s pids \(Self.list(pids))", node: node.name)
+        return TopologyFaultEffect(evidence: "SIGSTOP to \(node.name)'s pids \(Self.list(pids))", node: node.name, nodes: [node.name])
     }
 
     /// SIGCONT to the processes ``pausePrimary()`` stopped that still run in their node's
@@ -38,7 +38,9 @@ extension NamespaceCluster {
             for pid in still { Glibc.kill(pid, SIGCONT) }
             resumed.append(still.isEmpty ? "\(name)'s paused pids are gone" : "SIGCONT to \(name)'s pids \(Self.list(still))")
         }
-        return TopologyFaultEffect(evidence: resumed.isEmpty ? nil : resumed.joined(separator: "; "), node: paused.keys.sorted().first)
+        return TopologyFaultEffect(
+            evidence: resumed.isEmpty ? nil : resumed.joined(separator: "; "), node: paused.keys.sorted().first,
+            nodes: paused.keys.sorted())
     }
 
     private static func list(_ pids: [Int32]) -> String { pids.map(String.init).joined(separator: ", ") }

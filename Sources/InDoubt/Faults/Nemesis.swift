@@ -213,7 +213,7 @@ public final class Nemesis: Sendable {
             }
             history.append(
                 process: .nemesis, type: .ok, f: .startFault, fault: fault.description, evidence: effect.evidence,
-                node: effect.node, promotion: effect.promotionTime.map(Self.nanoseconds))
+                node: effect.node, promotion: effect.promotionTime.map(Self.nanoseconds), nodes: Self.recorded(effect.nodes))
             if fault.kind == .failover { setPrimaryDown(false) }
         } catch {
             if fault.kind == .failover { state.withLock { _ = $0.failoverEnded.insert(index) } }
@@ -235,7 +235,8 @@ public final class Nemesis: Sendable {
                 try await target.heal(fault)
             }
             history.append(
-                process: .nemesis, type: .ok, f: .stopFault, fault: fault.description, evidence: effect.evidence, node: effect.node)
+                process: .nemesis, type: .ok, f: .stopFault, fault: fault.description, evidence: effect.evidence, node: effect.node,
+                nodes: Self.recorded(effect.nodes))
         } catch {
             state.withLock { $0.errors.append("healing \(fault): \(error)") }
             history.append(
@@ -256,6 +257,9 @@ public final class Nemesis: Sendable {
         waiters.forEach { $0.resume() }
         setPrimaryDown(false)
     }
+
+    /// The history leaves out `nodes` when the target named none (a single server's fault).
+    private static func recorded(_ nodes: [String]) -> [String]? { nodes.isEmpty ? nil : nodes }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000

@@ -53,6 +53,13 @@ public struct NodePartition: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// The nodes that hold a cut, each once, in the order of ``cuts`` (a replication cut:
+    /// the primary first, then its standbys).
+    public var nodeNames: [String] {
+        var seen: Set<String> = []
+        return cuts.map(\.node).filter { seen.insert($0).inserted }
+    }
+
     /// No packet between any node of `side` and any of `other`, both directions, dropped on
     /// both sides (so that either side alone would hold). Nodes are `(name, address)`.
     public static func between(_ side: [(name: String, address: String)], _ other: [(name: String, address: String)],

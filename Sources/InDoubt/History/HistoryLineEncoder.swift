@@ -42,6 +42,15 @@ enum HistoryLineEncoder {
         if let fault = operation.fault { key("fault"); string(fault) }
         key("index"); number(operation.index)
         if let node = operation.node { key("node"); string(node) }
+        if let nodes = operation.nodes {
+            key("nodes")
+            out.append(UInt8(ascii: "["))
+            for (position, name) in nodes.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                string(name)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         key("process")
         switch operation.process {
         case .client(let client): number(client)

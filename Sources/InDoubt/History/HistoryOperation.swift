@@ -113,6 +113,11 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
     /// node it read; for a node fault (`kill-primary`, `pause-primary`), the node it hit; for
     /// a failover, the node it promoted. `nil` where nobody recorded one.
     public var node: String?
+    /// For a topology fault's `start-fault` and `stop-fault` `:ok`: every node it acted on,
+    /// the primary of the moment first (a replication cut: the primary, then its standbys;
+    /// `isolate-primary`, `kill-primary`, `pause-primary`: the primary; a failover: the
+    /// fenced old primary, then the promoted node). `nil` where nobody recorded them.
+    public var nodes: [String]?
     /// For a failover's `start-fault` `:ok`: how long the promotion took, in nanoseconds
     /// (`pg_promote` until the node accepted writes).
     public var promotion: Int64?
@@ -122,7 +127,7 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
         index: Int, time: Int64, process: Process, type: Kind, f: Function,
         value: Int? = nil, values: [Int]? = nil, error: String? = nil, warning: String? = nil,
         fault: String? = nil, evidence: String? = nil, resolution: Resolution? = nil, attempt: Int? = nil,
-        node: String? = nil, promotion: Int64? = nil
+        node: String? = nil, promotion: Int64? = nil, nodes: [String]? = nil
     ) {
         self.index = index
         self.time = time
@@ -138,6 +143,7 @@ public struct HistoryOperation: Codable, Sendable, Equatable {
         self.resolution = resolution
         self.attempt = attempt
         self.node = node
+        self.nodes = nodes
         self.promotion = promotion
     }
 }

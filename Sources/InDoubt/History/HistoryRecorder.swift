@@ -85,14 +85,14 @@ public final class HistoryRecorder: Sendable {
         process: HistoryOperation.Process, type: HistoryOperation.Kind, f: HistoryOperation.Function,
         value: Int? = nil, values: [Int]? = nil, error: String? = nil, warning: String? = nil,
         fault: String? = nil, evidence: String? = nil, resolution: HistoryOperation.Resolution? = nil,
-        attempt: Int? = nil, node: String? = nil, promotion: Int64? = nil
+        attempt: Int? = nil, node: String? = nil, promotion: Int64? = nil, nodes: [String]? = nil
     ) -> HistoryOperation {
         let operation = state.withLock { state -> HistoryOperation in
             let operation = HistoryOperation(
                 index: state.nextIndex, time: Self.nanoseconds(since: start), process: process,
                 type: type, f: f, value: value, values: values, error: error,
                 warning: warning, fault: fault, evidence: evidence, resolution: resolution, attempt: attempt,
-                node: node, promotion: promotion)
+                node: node, promotion: promotion, nodes: nodes)
             state.nextIndex += 1
             write(operation, into: &state)
             return operation

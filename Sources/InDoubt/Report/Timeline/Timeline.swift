@@ -80,7 +80,7 @@ public struct TimelineFault: Sendable, Equatable {
 }
 
 /// Everything the timeline page draws from a history: write attempts per client, fault
-/// windows, the final read and the strategies' verdicts. ``TimelineCollector`` builds it.
+/// windows, the database nodes' lanes, the final read and the strategies' verdicts. ``TimelineCollector`` builds it.
 public struct Timeline: Sendable, Equatable {
     /// Every write attempt, in completion order.
     public var writes: [TimelineWrite]
@@ -96,11 +96,14 @@ public struct Timeline: Sendable, Equatable {
     public var endTime: Int64
     /// How many operations were consumed.
     public var operationCount: Int
+    /// One lane per database node a topology fault acted on, in the nodes' natural order;
+    /// empty for a run without topology faults.
+    public var nodes: [TimelineNode]
 
     /// Creates a timeline.
     public init(writes: [TimelineWrite], faults: [TimelineFault], failedFaults: [String] = [],
                 finalReadTime: Int64?, resolutions: [Int: HistoryOperation.Resolution] = [:],
-                endTime: Int64, operationCount: Int) {
+                endTime: Int64, operationCount: Int, nodes: [TimelineNode] = []) {
         self.writes = writes
         self.faults = faults
         self.failedFaults = failedFaults
@@ -108,6 +111,7 @@ public struct Timeline: Sendable, Equatable {
         self.resolutions = resolutions
         self.endTime = endTime
         self.operationCount = operationCount
+        self.nodes = nodes
     }
 
     /// The clients that wrote, ascending: one lane each.

@@ -11,6 +11,7 @@
 ///   `:ok` of the same name (the operation's `fault` field); a fault still in
 ///   force at the end runs to the end.
 /// - The last `:ok` read after which no `.add` is recorded is the final read.
+/// - The nemesis's topology faults also feed the node lanes (``TimelineNodeCollector``).
 public struct TimelineCollector: Sendable {
     private struct Pending: Sendable {
         var element: Int?
@@ -28,6 +29,7 @@ public struct TimelineCollector: Sendable {
     private var endTime: Int64 = 0
     private var operationCount = 0
     private var errorTexts: [String: String] = [:]
+    private var nodes = TimelineNodeCollector()
 
     /// Creates a collector that has seen nothing.
     public init() {}
@@ -54,6 +56,7 @@ public struct TimelineCollector: Sendable {
                 resolutions[element] = resolution
             }
         case .startFault:
+            nodes.consume(operation)
             let name = operation.fault ?? "fault"
             switch operation.type {
             case .ok: openFaults.append((name, operation.time))
@@ -63,6 +66,7 @@ public struct TimelineCollector: Sendable {
         case .fence:
             break
         case .stopFault:
+            nodes.consume(operation)
             let name = operation.fault ?? "fault"
             if operation.type == .ok, let open = openFaults.firstIndex(where: { $0.name == name }) {
                 let fault = openFaults.remove(at: open)
@@ -88,7 +92,7 @@ public struct TimelineCollector: Sendable {
         windows.sort { ($0.start, $0.end) < ($1.start, $1.end) }
         return Timeline(
             writes: all, faults: windows, failedFaults: failedFaults, finalReadTime: finalReadTime,
-            resolutions: resolutions, endTime: endTime, operationCount: operationCount)
+            resolutions: resolutions, endTime: endTime, operationCount: operationCount, nodes: nodes.nodes(endTime: endTime))
     }
 
     private mutating func consumeAdd(_ operation: HistoryOperation) {

@@ -1,5 +1,6 @@
-/// The upper plot: a strip of fault bands, then one lane per client with a bar per write
-/// attempt from invocation to completion, coloured by outcome.
+/// The upper plot: a strip of fault bands, on a replicated run a lane per database node
+/// (``TimelineNodeLanesSVG``), then one lane per client with a bar per write attempt from
+/// invocation to completion, coloured by outcome.
 ///
 /// Stable hooks for tests and scripts: lanes are `<g class="lane" id="lane-N">`, bars
 /// `<rect class="bar OUTCOME …" id="bar-K">`, aggregated bins `<rect class="bin">`, fault
@@ -22,7 +23,10 @@ struct TimelineLanesSVG {
         let rows = TimelineGeometry.faultRows(timeline.faults)
         let colors = TimelineGeometry.faultColors(timeline.faults)
         let stripHeight = Double(max(rows.max().map { $0 + 1 } ?? 1, 1)) * Self.faultRowHeight
-        let lanesTop = Self.top + stripHeight + 18
+        // The node lanes (a replicated run only) sit between the fault strip and the clients.
+        let nodeLanes = TimelineNodeLanesSVG(nodes: timeline.nodes, geometry: geometry, faultColors: colors)
+        let nodesTop = Self.top + stripHeight + 6
+        let lanesTop = Self.top + stripHeight + (nodeLanes.height > 0 ? 6 + nodeLanes.height : 0) + 18
         let lanesBottom = lanesTop + Double(max(clients.count, 1)) * Self.laneHeight
         let height = lanesBottom + 40
         let laneIndex = Dictionary(uniqueKeysWithValues: clients.enumerated().map { ($1, $0) })
@@ -39,6 +43,7 @@ struct TimelineLanesSVG {
             svg += "<rect class=\"lane-bg\(index % 2 == 1 ? " odd" : "")\" x=\"\(c(TimelineGeometry.left))\" y=\"\(c(y))\" width=\"\(c(geometry.plotWidth))\" height=\"\(c(Self.laneHeight))\"/>"
         }
         svg += "</g>"
+        svg += nodeLanes.backgrounds(top: nodesTop)
         svg += geometry.timeAxis(top: Self.top, bottom: lanesBottom)
 
         svg += "<g id=\"fault-strip\"><text class=\"strip-label\" x=\"\(c(TimelineGeometry.left - 8))\" y=\"\(c(Self.top + 14))\" text-anchor=\"end\">faults</text>"
@@ -58,6 +63,7 @@ struct TimelineLanesSVG {
             shades += "<rect class=\"fault-shade\" data-fault=\"\(name)\" x=\"\(c(x1))\" y=\"\(c(lanesTop))\" width=\"\(c(x2 - x1))\" height=\"\(c(lanesBottom - lanesTop))\" fill=\"\(color)\"/>"
         }
         svg += "</g>" + shades + "</g>"
+        svg += nodeLanes.lanes(top: nodesTop)
 
         let bins = TimelineBins(
             writes: selection.aggregated, span: geometry.span, count: options.aggregateBins,

@@ -24,6 +24,7 @@ struct TimelinePage {
         html += "<h2>Writes per client</h2>"
         html += "<p class=\"hint\">Each bar runs from a write's invocation to its completion. Shaded: a fault in force. "
         html += "Hover over a bar, a point or a band for details.</p>"
+        html += nodeHint()
         html += TimelineLanesSVG(timeline: timeline, selection: selection, options: options).render()
         html += "<h2>Latency over time</h2>"
         html += TimelineLatencySVG(timeline: timeline, selection: selection, options: options).render()
@@ -66,6 +67,14 @@ struct TimelinePage {
         return notes.map { "<p class=\"note\" id=\"\($0.0)\">\(e($0.1))</p>" }.joined()
     }
 
+    /// On a replicated run only: what the node lanes above the clients show.
+    private func nodeHint() -> String {
+        guard !timeline.nodes.isEmpty else { return "" }
+        return "<p class=\"hint\" id=\"node-lanes-hint\">Above the clients, a lane per database node: the blue strip "
+            + "while it was the primary, a bar per topology fault it took part in (cut, isolated, unreachable, paused, down, fenced), "
+            + "▲ where a failover promoted it and a black bar where one fenced it. Hover for the fault's evidence.</p>"
+    }
+
     private func legend() -> String {
         var items = TimelineOutcome.allCases.map { outcome in
             "<span class=\"key\"><span class=\"swatch\" style=\"background:\(TimelineGeometry.outcomeColors[outcome] ?? "#888")\"></span>"
@@ -75,6 +84,10 @@ struct TimelinePage {
         items.append("<span class=\"key\"><span class=\"swatch lost\"></span>lost (✕ element)</span>")
         for (name, color) in TimelineGeometry.faultColors(timeline.faults).sorted(by: { $0.key < $1.key }) {
             items.append("<span class=\"key\"><span class=\"swatch\" style=\"background:\(color)\"></span>fault: \(e(name))</span>")
+        }
+        if !timeline.nodes.isEmpty {
+            items.append("<span class=\"key\"><span class=\"swatch\" style=\"background:\(TimelineNodeLanesSVG.primaryColor)\"></span>primary</span>")
+            items.append("<span class=\"key\"><span class=\"swatch\" style=\"background:\(TimelineNodeLanesSVG.fencedColor)\"></span>fenced</span>")
         }
         return "<p id=\"legend\">" + items.joined() + "</p>"
     }
