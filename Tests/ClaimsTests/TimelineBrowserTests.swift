@@ -15,33 +15,19 @@ import Testing
 struct TimelineBrowserTests {
     @Test("headless Chromium draws the lanes, the bars and the fault band")
     func rendersInChromium() async throws {
-        let (chromium, python) = try Self.requireTools()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-browser-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-
         let (operations, survivor) = SyntheticRun.make()
         let result = SetChecker.check(operations)
         #expect(result.unacknowledgedFound == [survivor])
         #expect(result.lost == [SyntheticRun.lost])
-        let info = RunInfo(postgresVersion: "synthetic", backend: "none", fault: SyntheticRun.fault, strategy: "naive",
-                           clients: SyntheticRun.clients, durationSeconds: 3)
-        let page = try TimelineReport.write(
-            operations: operations, result: result, results: RunResults(result: result, run: info), to: folder)
-
-        let screenshot = folder.appendingPathComponent("timeline.png")
-        _ = try await Self.chromium(chromium, profile: folder.appendingPathComponent("profile"),
-                                    ["--window-size=1280,1300", "--screenshot=\(screenshot.path)", page.absoluteString])
-        let png = try Data(contentsOf: screenshot)
-        Attachment.record(Array(png), named: "timeline.png")
+        let (screenshot, pixels, dom) = try await Self.render(operations, result: result, fault: SyntheticRun.fault,
+                                                              height: 1300, named: "timeline.png")
         if let keep = ProcessInfo.processInfo.environment["INDOUBT_SCREENSHOT_DIR"], !keep.isEmpty {
             let target = URL(fileURLWithPath: keep).appendingPathComponent("timeline.png")
             try? FileManager.default.removeItem(at: target)
-            try FileManager.default.copyItem(at: screenshot, to: target)
+            try screenshot.write(to: target)
         }
 
         // Pixels: a non-blank page with the outcomes', the fault's and the survivor's colours.
-        let pixels = try await PNGPixels(file: screenshot, python: python)
         #expect(pixels.width == 1280)
         #expect(pixels.height == 1300)
         let total = pixels.width * pixels.height
@@ -54,8 +40,6 @@ struct TimelineBrowserTests {
         #expect(pixelCount("#7b2cbf") > 20, "the survivor's purple marker is missing")
 
         // DOM: what the browser parsed.
-        let dom = try await Self.chromium(chromium, profile: folder.appendingPathComponent("profile"),
-                                          ["--dump-dom", page.absoluteString])
         func count(_ needle: String) -> Int { dom.components(separatedBy: needle).count - 1 }
         #expect(count("class=\"lane\"") == SyntheticRun.clients)
         #expect(count("<rect class=\"bar ") == SyntheticRun.clients * SyntheticRun.writesPerClient)
@@ -68,28 +52,12 @@ struct TimelineBrowserTests {
 
     @Test("headless Chromium draws a lane per node on a replicated run: the primary's strip, the cut on both nodes, the failover's marks")
     func rendersNodeLanesInChromium() async throws {
-        let (chromium, python) = try Self.requireTools()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-browser-nodes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let (operations, _) = SyntheticRun.makeReplicated()
-        let result = SetChecker.check(operations)
-        let info = RunInfo(postgresVersion: "synthetic", backend: "none", fault: "replication-cut+failover", strategy: "naive",
-                           clients: SyntheticRun.clients, durationSeconds: 3)
-        let page = try TimelineReport.write(
-            operations: operations, result: result, results: RunResults(result: result, run: info), to: folder)
-
-        let screenshot = folder.appendingPathComponent("timeline.png")
-        _ = try await Self.chromium(chromium, profile: folder.appendingPathComponent("profile"),
-                                    ["--window-size=1280,800", "--screenshot=\(screenshot.path)", page.absoluteString])
-        let png = try Data(contentsOf: screenshot)
-        Attachment.record(Array(png), named: "timeline-nodes.png")
-        let pixels = try await PNGPixels(file: screenshot, python: python)
+        let (_, pixels, dom) = try await Self.render(operations, result: SetChecker.check(operations), fault: "replication-cut+failover",
+                                                     height: 800, named: "timeline-nodes.png")
         // The primary's blue strip, n1's then n2's, and the fence's grey.
         #expect(pixels.count(near: PNGPixels.Color(hex: "#1d4ed8")) > 2_000, "the primary's strip is missing")
 
-        let dom = try await Self.chromium(chromium, profile: folder.appendingPathComponent("profile"),
-                                          ["--dump-dom", page.absoluteString])
         func count(_ needle: String) -> Int { dom.components(separatedBy: needle).count - 1 }
         #expect(count("class=\"node-lane\"") == 2)
         #expect(dom.contains("<g class=\"node-lane\" id=\"node-n1\" data-node=\"n1\">"))
@@ -100,6 +68,30 @@ struct TimelineBrowserTests {
         #expect(dom.contains("<g class=\"node-marker promoted\" data-node=\"n2\">"))
         #expect(dom.contains("<g class=\"node-marker fenced\" data-node=\"n1\">"))
         #expect(count("class=\"lane\"") == SyntheticRun.clients, "the client lanes are still there")
+    }
+
+    /// Writes the timeline page of `operations` into a temporary folder, has Chromium take a
+    /// 1280-pixel-wide screenshot (attached as `name`) and dump the DOM it built; removes the
+    /// folder. Returns the screenshot's bytes, its pixels and the DOM.
+    static func render(_ operations: [HistoryOperation], result: SetCheckResult, fault: String, height: Int,
+                       named name: String) async throws -> (screenshot: Data, pixels: PNGPixels, dom: String) {
+        let (browser, python) = try requireTools()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let info = RunInfo(postgresVersion: "synthetic", backend: "none", fault: fault, strategy: "naive",
+                           clients: SyntheticRun.clients, durationSeconds: 3)
+        let page = try TimelineReport.write(
+            operations: operations, result: result, results: RunResults(result: result, run: info), to: folder)
+        let screenshot = folder.appendingPathComponent("timeline.png")
+        let profile = folder.appendingPathComponent("profile")
+        _ = try await chromium(browser, profile: profile,
+                               ["--window-size=1280,\(height)", "--screenshot=\(screenshot.path)", page.absoluteString])
+        let png = try Data(contentsOf: screenshot)
+        Attachment.record(Array(png), named: name)
+        let pixels = try await PNGPixels(file: screenshot, python: python)
+        let dom = try await chromium(browser, profile: profile, ["--dump-dom", page.absoluteString])
+        return (png, pixels, dom)
     }
 
     /// The browser and python3, or a skip (a failure with `INDOUBT_REQUIRE_FAULTS=1`).

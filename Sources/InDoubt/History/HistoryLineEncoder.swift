@@ -34,6 +34,14 @@ enum HistoryLineEncoder {
             out.append(UInt8(ascii: "\""))
         }
         func number<T: BinaryInteger>(_ value: T) { out += Array(String(value).utf8) }
+        func array<T>(_ items: [T], _ element: (T) -> Void) {
+            out.append(UInt8(ascii: "["))
+            for (position, item) in items.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                element(item)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
 
         if let attempt = operation.attempt { key("attempt"); number(attempt) }
         if let error = operation.error { key("error"); string(error) }
@@ -42,15 +50,7 @@ enum HistoryLineEncoder {
         if let fault = operation.fault { key("fault"); string(fault) }
         key("index"); number(operation.index)
         if let node = operation.node { key("node"); string(node) }
-        if let nodes = operation.nodes {
-            key("nodes")
-            out.append(UInt8(ascii: "["))
-            for (position, name) in nodes.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                string(name)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
+        if let nodes = operation.nodes { key("nodes"); array(nodes, string) }
         key("process")
         switch operation.process {
         case .client(let client): number(client)
@@ -61,15 +61,7 @@ enum HistoryLineEncoder {
         key("time"); number(operation.time)
         key("type"); string(operation.type.rawValue)
         if let value = operation.value { key("value"); number(value) }
-        if let values = operation.values {
-            key("values")
-            out.append(UInt8(ascii: "["))
-            for (position, element) in values.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                number(element)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
+        if let values = operation.values { key("values"); array(values, number) }
         if let warning = operation.warning { key("warning"); string(warning) }
         out.append(UInt8(ascii: "}"))
         return out
