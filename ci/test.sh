@@ -7,6 +7,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each phase's duration, printed as a table at the end (phase NAME starts one and ends the
+# one before; phase_table closes the last).
+phase_names=(); phase_seconds=(); phase_started=$(date +%s); phase_current=
+phase() {
+  local now; now=$(date +%s)
+  if [ -n "$phase_current" ]; then phase_names+=("$phase_current"); phase_seconds+=($(( now - phase_started ))); fi
+  phase_current=$1; phase_started=$now
+}
+phase_table() {
+  phase ""
+  local total=0 i
+  echo "ci/test.sh: phases"
+  echo "| phase | seconds |"
+  echo "| --- | --- |"
+  for i in "${!phase_names[@]}"; do
+    echo "| ${phase_names[$i]} | ${phase_seconds[$i]} |"
+    total=$(( total + phase_seconds[i] ))
+  done
+  echo "| total | $total |"
+}
+
+phase setup
 bash ci/setup.sh
 bash ci/install-chromium.sh   # the timeline's browser test (Tests/ClaimsTests/TimelineBrowserTests.swift)
 export INDOUBT_REQUIRE_FAULTS=1
@@ -57,6 +79,7 @@ status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
 compose_suites='ComposeBackendTests|ComposeHygieneTests'
+phase "build and unit"
 indoubt_junit_args unit
 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
@@ -65,6 +88,7 @@ indoubt_junit_check unit || status=1
 # workflow matrix), only that version runs.
 versions=${INDOUBT_PG:-$(ls /opt/indoubt/postgres 2>/dev/null | sort -rn | tr '\n' ' ') 15}
 for version in $versions; do
+  phase "claims pg$version"
   echo "ci/test.sh: the claims on PostgreSQL $version"
   # Each claim runs in both frameworks (Tests/ClaimsTests: a Claim, a Swift Testing test and
   # an XCTest method): XCTest's 34 cases four at a time (about 40 s instead of 150 s one at a
@@ -77,6 +101,7 @@ done
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
 if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
+  phase mutants
   bash ci/mutants.sh || status=1
 else
   echo "ci/test.sh: INDOUBT_MUTANTS=0: the mutation check did not run" >&2
@@ -98,10 +123,12 @@ fi
 # root namespace, which the comparison above must not see. INDOUBT_COMPOSE=0 skips it (for
 # a CI without a Docker engine of its own; say so where you report the run).
 if [ "${INDOUBT_COMPOSE:-1}" = 1 ]; then
+  phase compose
   bash ci/test-compose.sh || status=1
 else
   echo "ci/test.sh: INDOUBT_COMPOSE=0: the Docker Compose backend was not tested" >&2
 fi
+phase "egress check"
 stop_egress_capture
 if [ -n "$egress_dev" ]; then
   leaked=$(tcpdump -r "$egress_pcap" -n 2>/dev/null | wc -l)
@@ -113,4 +140,5 @@ if [ -n "$egress_dev" ]; then
     echo "ci/test.sh: 0 packets to $egress_net on $egress_dev during the whole run"
   fi
 fi
+phase_table
 exit "$status"
