@@ -63,9 +63,12 @@ extension NamespaceCluster {
             failover.synchronousStandbyNames = replication.synchronousStandbyNames(followers.map(\.name))
             try await chosen.alterSystem(replication.primarySettings(standbyNames: followers.map(\.name)))
         }
+        // A standby that can follow streams within a fraction of a second; 5 s bounds a failover
+        // whose followers cannot.
         try await Self.waitUntilStreaming(
             primary: chosen, standbys: followers,
-            replication: failover.synchronousStandbyNames.isEmpty ? Replication(standbys: followers.count, mode: .async) : replication)
+            replication: failover.synchronousStandbyNames.isEmpty ? Replication(standbys: followers.count, mode: .async) : replication,
+            within: .seconds(5))
         return failover
     }
 }
