@@ -71,6 +71,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How long a retrying strategy (retry, retry-commit, idempotent) keeps retrying one write.")
     var retryFor: String = "30s"
 
+    @Option(help: "A reader reads the whole set this often (100ms) while the writes go on; the checker names what a read returned and the final read lacks (read, then lost). Default: only the final read.")
+    var readEvery: String?
+
     @Option(help: "PostgreSQL major version (e.g. 15) or the path of a bin folder. Default: $INDOUBT_PG, else the newest installed.")
     var pg: String?
 
@@ -205,6 +208,13 @@ struct RunCommand: AsyncParsableCommand {
         guard let retryBudget = DurationParser.parse(retryFor), retryBudget > .zero else {
             throw ValidationError("--retry-for must be a duration longer than 0 such as 30s, not '\(retryFor)'")
         }
+        var readInterval: Duration?
+        if let readEvery {
+            guard let interval = DurationParser.parse(readEvery), interval > .zero else {
+                throw ValidationError("--read-every must be a duration longer than 0 such as 100ms, not '\(readEvery)'")
+            }
+            readInterval = interval
+        }
         let duration = try faultDuration()
         let cycle = try faultCycleDuration()
         var faults: [FaultSchedule] = []
@@ -230,9 +240,10 @@ struct RunCommand: AsyncParsableCommand {
             }
             faults.append(FaultSchedule(kind, start: start, duration: duration ?? .seconds(2), cycle: cycle))
         }
-        let configuration = ExperimentConfiguration(
+        var configuration = ExperimentConfiguration(
             writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy,
             client: clientProfile, fence: fence)
+        configuration.readInterval = readInterval
         do {
             try configuration.validate()
         } catch let error as ExperimentError {

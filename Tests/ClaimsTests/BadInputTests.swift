@@ -39,6 +39,8 @@ struct BadInputTests {
         Row(arguments: ["run", "--standbys", "1", "--backend", "compose"], message: "the compose backend has no replication profile yet"),
         Row(arguments: ["run", "--fault", "partition", "--fault-cycle", "1s"], message: "must be longer than the fault's duration"),
         Row(arguments: ["run", "--fault-cycle", "often"], message: "--fault-cycle must be a duration longer than 0 such as 5s, not 'often'"),
+        Row(arguments: ["run", "--read-every", "0s"], message: "--read-every must be a duration longer than 0 such as 100ms, not '0s'"),
+        Row(arguments: ["run", "--client", "gullible"], message: "unknown client 'gullible'; choose one of: application, hardened, cancelling, trusting"),
     ]
 
     @Test("A bad option is refused with a message naming the fix and exit code 2", arguments: rows)

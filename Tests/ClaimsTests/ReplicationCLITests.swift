@@ -48,6 +48,26 @@ struct ReplicationCLITests {
         #expect(CLIHarness.traces(ofOwner: result.pid).isEmpty)
     }
 
+    @Test("--replication sync --client trusting --read-every 50ms: the COMMITs trusted despite the warning are lost, and the reader's reads of them are named")
+    func trustingClientWithReader() async throws {
+        try CLIHarness.requireFaultEnvironment()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-cli-trust-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await CLIHarness.run(["run", "--standbys", "1", "--replication", "sync", "--client", "trusting",
+                                               "--read-every", "50ms", "--writes", "200", "--quiet", "--out", folder.path])
+        #expect(result.status == 1, "lost writes break the invariants; stdout: \(result.stdout) stderr: \(result.stderr)")
+        let results = try RunResults.read(from: RunFolder(folder).results)
+        #expect(results.client == "trusting")
+        let operations = try HistoryReader.read(RunFolder(folder).history).operations
+        let trusted = Set(operations.filter { $0.f == .add && $0.type == .ok && $0.warning?.contains("canceling wait for synchronous replication") == true }
+            .compactMap(\.value))
+        #expect(!trusted.isEmpty, "no COMMIT came back with the warning")
+        #expect(results.lost > 0 && Set(results.lostElements).isSubset(of: trusted), "lost \(results.lostElements), trusted \(trusted.sorted())")
+        #expect(operations.filter { $0.f == .read && $0.type == .ok }.count > 3, "the reader did not read during the run")
+        #expect((results.readThenLost ?? 0) > 0, "no read of a lost write was named")
+        #expect(result.stdout.contains("read, then lost"), "\(result.stdout)")
+    }
+
     @Test("--fault pause-primary --no-failover: the primary is paused with its pids as evidence and resumed by the heal; nothing lost")
     func pausePrimaryRun() async throws {
         try CLIHarness.requireFaultEnvironment()
