@@ -32,7 +32,7 @@ extension ComposeNode {
     }
 
     /// The server container's state: `running`, `paused`, `exited`, ...
-    func state() async throws -> String {
+    public func state() async throws -> String {
         let output = try await Command.run([docker, "inspect", "--format", "{{.State.Status}}", postgresContainer], check: false)
         guard output.status == 0 else {
             throw ComposeError.containerCommandFailed(node: name, command: "docker inspect", reason: output.stderr)
