@@ -4,6 +4,8 @@
 # ...), builds the copy incrementally in a scratch build path, and runs the tests that
 # should catch it. The script fails unless the unmutated copy passes those tests and every
 # mutant makes at least one of them fail. It prints a table: mutant -> the tests that caught it.
+# Mutants named compose-* break the compose backend: their tests need a Docker engine and
+# INDOUBT_BACKEND=compose, so they run only with it (ci/test-compose.sh), and only they do.
 # Usage (as root, after ci/setup.sh): bash ci/mutants.sh [NAME ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +39,18 @@ checker-no-read-then-lost|Sources/InDoubt/Checker/SetChecker.swift|            r
 interim-read-is-final|Sources/InDoubt/Checker/SetChecker.swift|            finalRead = nil|            _ = 0|SetCheckerTests
 pause-heal-no-sigcont|Sources/InDoubt/Cluster/NamespaceCluster+NodeFaults.swift|            for pid in still { Glibc.kill(pid, SIGCONT) }|            for pid in still where false { Glibc.kill(pid, SIGCONT) }|ReplicationTests/pausePrimaryFault
 final-read-node-unrecorded|Sources/InDoubt/Workload/Experiment.swift|values: try rows.map { try $0.int(0) }, node: readNode)|values: try rows.map { try $0.int(0) }, node: nil)|ReplicationCLITests/asyncDefaultsLoseWrites
+compose-cut-own-address|Sources/InDoubt/Cluster/Compose/ComposeCluster+Partition.swift|        return NodePartition.between(try Self.addressed(side), try Self.addressed(other), name: "replication-cut")|        return NodePartition.between(try Self.addressed(side), try Self.addressed(side), name: "replication-cut")|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
+compose-failover-keeps-old-primary|Sources/InDoubt/Cluster/Compose/ComposeCluster+Failover.swift|        primaryIndex.withLock { $0 = index }|        _ = index|ReplicationClaimsXCTests/testR2SyncFailoverLosesNothingAcknowledged
 TABLE
 )
+# The compose backend's mutants with INDOUBT_BACKEND=compose, the others without it.
+backend=${INDOUBT_BACKEND:-netns}
+mutants=$(echo "$mutants" | while IFS='|' read -r name rest; do
+  [ -n "$name" ] || continue
+  is_compose=no; [[ "$name" != compose-* ]] || is_compose=yes
+  wanted=no; [ "$backend" != compose ] || wanted=yes
+  if [ "$is_compose" = "$wanted" ]; then echo "$name|$rest"; fi
+done)
 
 # Applies a mutant to the scratch copy (python: exact text, no regex surprises). The
 # resolve-before-fence mutant moves the fencing block after the resolution.
@@ -91,9 +103,9 @@ build_copy || { cat "$scratch/build.log" >&2; echo "ci/mutants.sh: the unmutated
 # The unmutated run is the one with a JUnit report (runs/junit/mutants*.xml): the mutants'
 # runs fail on purpose, and the table below is their report.
 source "$root/ci/junit-lib.sh"
-indoubt_junit_args mutants
+indoubt_junit_args "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}"
 run_tests "$filters" "${junit[@]}" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
-indoubt_junit_check mutants || exit 1
+indoubt_junit_check "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}" || exit 1
 
 status=0
 table="| mutant | caught by | seconds |\n| --- | --- | --- |\n"
