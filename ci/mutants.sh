@@ -91,8 +91,14 @@ run_tests() {
   rm -rf "$scratch/tmp"
   return "$status"
 }
-# Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`).
-failed_tests() { grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : failed' "$scratch/test.log" | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : failed.*/\1/' | sort -u | head -3 | paste -sd ';' -; }
+# Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`,
+# or `: threw error "..."` for a test that threw). Never fails itself: under `set -e` a grep that
+# matched nothing ended the script, with no table, at the first mutant caught in another way.
+failed_tests() {
+  grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error)' "$scratch/test.log" \
+    | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error).*/\1/' \
+    | sort -u | head -3 | paste -sd ';' - || true
+}
 
 selected=("$@")
 started=$(date +%s)
