@@ -67,7 +67,7 @@ export INDOUBT_BACKEND=compose INDOUBT_REQUIRE_FAULTS=1
 # and the COMMIT-retry trap, 5-8, and R1-R2 on the replication profile, each in Swift
 # Testing and in XCTest (ExperimentClaimsXCTests, ReplicationClaimsXCTests, ...: the filters
 # match both).
-filter='ComposeBackendTests|ComposeReplicationTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
+filter='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
 filter+='|ExperimentClaims|RetryClaims|ResolutionClaims|ReplicationClaims'
 step "swift test on the compose backend"
 status=0

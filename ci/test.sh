@@ -56,7 +56,7 @@ claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|
 status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
-compose_suites='ComposeBackendTests|ComposeReplicationTests|ComposeHygieneTests'
+compose_suites='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests'
 indoubt_junit_args unit
 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1

@@ -6,9 +6,11 @@ import Testing
 /// The compose file's replication profile: a primary and a streaming standby, each with its
 /// own sidecar; the topology faults act in the sidecars (never on the host's firewall), and
 /// a failover points the target at the standby's published port. Without Docker these skip
-/// (they fail with `INDOUBT_REQUIRE_FAULTS=1` and `INDOUBT_BACKEND=compose`).
+/// (they fail with `INDOUBT_REQUIRE_FAULTS=1` and `INDOUBT_BACKEND=compose`). (Not called
+/// `ComposeReplicationTests`: `--filter ReplicationTests`, the namespace suite, would match
+/// it, and its containers change the host's iptables while that suite checks they do not.)
 @Suite("Docker Compose replication profile", .serialized)
-struct ComposeReplicationTests {
+struct ComposeReplicationProfileTests {
     /// Starts a replicated project, runs `body`, removes the project and checks that nothing
     /// of it is left.
     static func withCluster(_ mode: Replication.Mode, _ body: (ComposeCluster) async throws -> Void) async throws {
