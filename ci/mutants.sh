@@ -4,6 +4,8 @@
 # ...), builds the copy incrementally in a scratch build path, and runs the tests that
 # should catch it. The script fails unless the unmutated copy passes those tests and every
 # mutant makes at least one of them fail. It prints a table: mutant -> the tests that caught it.
+# Mutants named compose-* break the compose backend: their tests need a Docker engine and
+# INDOUBT_BACKEND=compose, so they run only with it (ci/test-compose.sh), and only they do.
 # Usage (as root, after ci/setup.sh): bash ci/mutants.sh [NAME ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,8 +47,18 @@ no-fence-on-the-old-primary|Sources/InDoubt/Workload/Fence.swift|        guard !
 nemesis-gate-overlap|Sources/InDoubt/Faults/Nemesis.swift|            guard !state.gateClosed else { return nil }|            _ = state.gateClosed|NemesisGateTests
 nemesis-drops-nodes|Sources/InDoubt/Faults/Nemesis.swift|    private static func recorded(_ nodes: [String]) -> [String]? { nodes.isEmpty ? nil : nodes }|    private static func recorded(_ nodes: [String]) -> [String]? { nil }|NemesisNodesTests|ReplicationCLITests/asyncDefaultsLoseWrites
 failover-names-no-nodes|Sources/InDoubt/Cluster/NamespaceCluster+ExperimentTarget.swift|                nodes: [failover.oldPrimary, failover.newPrimary])|                nodes: [])|ReplicationCLITests/asyncDefaultsLoseWrites
+compose-cut-own-address|Sources/InDoubt/Cluster/Compose/ComposeCluster+Partition.swift|        return NodePartition.between(try Self.addressed(side), try Self.addressed(other), name: "replication-cut")|        return NodePartition.between(try Self.addressed(side), try Self.addressed(side), name: "replication-cut")|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
+compose-failover-keeps-old-primary|Sources/InDoubt/Cluster/Compose/ComposeCluster+Failover.swift|        primaryIndex.withLock { $0 = index }|        _ = index|ReplicationClaimsXCTests/testR2SyncFailoverLosesNothingAcknowledged
 TABLE
 )
+# The compose backend's mutants with INDOUBT_BACKEND=compose, the others without it.
+backend=${INDOUBT_BACKEND:-netns}
+mutants=$(echo "$mutants" | while IFS='|' read -r name rest; do
+  [ -n "$name" ] || continue
+  is_compose=no; [[ "$name" != compose-* ]] || is_compose=yes
+  wanted=no; [ "$backend" != compose ] || wanted=yes
+  if [ "$is_compose" = "$wanted" ]; then echo "$name|$rest"; fi
+done)
 
 # Applies a mutant to the scratch copy (python: exact text, no regex surprises). The
 # resolve-before-fence mutant moves the fencing block after the resolution.
@@ -87,8 +99,14 @@ run_tests() {
   rm -rf "$scratch/tmp"
   return "$status"
 }
-# Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`).
-failed_tests() { grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : failed' "$scratch/test.log" | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : failed.*/\1/' | sort -u | head -3 | paste -sd ';' -; }
+# Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`,
+# or `: threw error "..."` for a test that threw). Never fails itself: under `set -e` a grep that
+# matched nothing ended the script, with no table, at the first mutant caught in another way.
+failed_tests() {
+  grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error)' "$scratch/test.log" \
+    | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error).*/\1/' \
+    | sort -u | head -3 | paste -sd ';' - || true
+}
 
 selected=("$@")
 started=$(date +%s)
@@ -105,9 +123,9 @@ else
   # The unmutated run is the one with a JUnit report (runs/junit/mutants*.xml): the mutants'
   # runs fail on purpose, and the table below is their report.
   source "$root/ci/junit-lib.sh"
-  indoubt_junit_args mutants
+  indoubt_junit_args "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}"
   run_tests "$filters" "${junit[@]}" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
-  indoubt_junit_check mutants || exit 1
+  indoubt_junit_check "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}" || exit 1
 fi
 
 status=0

@@ -6,7 +6,8 @@
 # backend tests and every claim suite with INDOUBT_BACKEND=compose and
 # INDOUBT_REQUIRE_FAULTS=1 (a missing prerequisite fails instead of skipping). At the end it
 # checks that no container, network or build folder of the run is left, and stops the
-# dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running). JUnit XML: runs/junit/compose*.xml.
+# dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running). JUnit XML: runs/junit/compose*.xml
+# (and mutants-compose*.xml, from the compose backend's mutants).
 # Usage (as root): bash ci/test-compose.sh [extra swift test arguments, e.g. --scratch-path .build-x]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,13 +59,16 @@ bash ci/build-images.sh
 step "validating docker-compose.yml"
 INDOUBT_PG_IMAGE="$INDOUBT_LOCAL_PG_IMAGE" "$DOCKER" compose --project-name indoubt-config-check --file docker-compose.yml config --quiet
 INDOUBT_PG_IMAGE=postgres:16 "$DOCKER" compose --project-name indoubt-config-check --file docker-compose.yml config --quiet
+INDOUBT_PG_IMAGE="$INDOUBT_LOCAL_PG_IMAGE" "$DOCKER" compose --project-name indoubt-config-check --file docker-compose.yml \
+  --profile replication config --quiet
 
 export INDOUBT_BACKEND=compose INDOUBT_REQUIRE_FAULTS=1
-# The compose backend's own tests, then claims 1-3 and 9, 4 and the COMMIT-retry trap, and
-# 5-8, each in Swift Testing and in XCTest (ExperimentClaimsXCTests, ...: the filters match
-# both).
-filter='ComposeBackendTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
-filter+='|ExperimentClaims|RetryClaims|ResolutionClaims'
+# The compose backend's own tests (its replication profile's too), then claims 1-3 and 9, 4
+# and the COMMIT-retry trap, 5-8, and R1-R2 on the replication profile, each in Swift
+# Testing and in XCTest (ExperimentClaimsXCTests, ReplicationClaimsXCTests, ...: the filters
+# match both).
+filter='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests|ComposeProjectTests|ComposeReaperTests|ServerBackendTests'
+filter+='|ExperimentClaims|RetryClaims|ResolutionClaims|ReplicationClaims'
 step "swift test on the compose backend"
 status=0
 source ci/junit-lib.sh
@@ -73,6 +77,17 @@ source ci/junit-lib.sh
 indoubt_junit_args compose 2
 swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
 indoubt_junit_check compose || status=1
+
+# The compose backend's mutants (ci/mutants.sh runs those named compose-* when
+# INDOUBT_BACKEND=compose); INDOUBT_MUTANTS=0 skips them, as in ci/test.sh.
+if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
+  step "the compose backend's mutants"
+  # The swift test above ran their catching tests unmutated; if it passed, no baseline run.
+  if [ "$status" -eq 0 ]; then baseline=passed; else baseline=run; fi
+  INDOUBT_MUTANTS_BASELINE=$baseline bash ci/mutants.sh || status=1
+else
+  echo "ci/test-compose.sh: INDOUBT_MUTANTS=0: the compose mutants did not run" >&2
+fi
 
 leftovers=$( { "$DOCKER" ps -a --filter label=indoubt.owner.pid --format '{{.Names}}';
                "$DOCKER" network ls --filter label=indoubt.owner.pid --format '{{.Name}}';

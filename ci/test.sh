@@ -78,7 +78,7 @@ claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|
 status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
-compose_suites='ComposeBackendTests|ComposeHygieneTests'
+compose_suites='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests'
 phase "build and unit"
 indoubt_junit_args unit
 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$compose_suites" "$@" || status=$?

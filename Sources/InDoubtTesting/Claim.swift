@@ -30,9 +30,11 @@ public struct Claim: Sendable, CustomStringConvertible {
         /// A ``PostgresNode`` in a network namespace, whatever `INDOUBT_BACKEND` says: for
         /// claims that need a node another process can reach (`indoubt serve`'s kind).
         case namespaceNode(settings: [String: String])
-        /// A primary and its streaming standbys in network namespaces, whatever
-        /// `INDOUBT_BACKEND` says; the claim's server is the ``NamespaceCluster``, which
-        /// clients reach at its current primary and which takes the topology faults.
+        /// A primary and its streaming standbys on the backend `INDOUBT_BACKEND` selects
+        /// (network namespaces, or the compose file's replication profile); the claim's
+        /// server is the cluster (a ``TopologyTarget``: ``NamespaceCluster``,
+        /// ``ComposeCluster``), which clients reach at its current primary and which takes
+        /// the topology faults.
         case replicated(Replication, settings: [String: String])
     }
 
@@ -74,16 +76,7 @@ public struct Claim: Sendable, CustomStringConvertible {
         case .namespaceNode(let settings):
             try await ServerScope.start(NamespaceBackend.self, settings: settings).use { try await evaluate(on: $0.target) }
         case .replicated(let replication, let settings):
-            try FaultEnvironment.decision().enforce()
-            let cluster = try await NamespaceCluster.start(
-                replication: replication, installation: try FaultEnvironment.installation(), settings: settings)
-            do {
-                try await evaluate(on: cluster)
-            } catch {
-                await cluster.shutdown()
-                throw error
-            }
-            await cluster.shutdown()
+            try await ServerScope.start(replication: replication, settings: settings).use { try await evaluate(on: $0.target) }
         }
     }
 

@@ -25,9 +25,12 @@ public func withServer<T: Sendable>(
 /// selects from ``ServerBackendCatalog``: a new backend needs no change here.
 enum ServerScope {
     /// Starts a server on the selected backend, after enforcing the fixtures' rule for
-    /// missing prerequisites (``FaultEnvironment/decision(for:environment:)``).
+    /// missing prerequisites (``FaultEnvironment/decision(for:environment:)``); with
+    /// `replication`, a primary and its standbys (a backend without the topology refuses it,
+    /// and the fixture fails with its reason).
     static func start(
-        settings: [String: String], environment: [String: String] = ProcessInfo.processInfo.environment
+        replication: Replication? = nil, settings: [String: String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> RunningServer {
         let type: any ServerBackend.Type
         do {
@@ -35,15 +38,17 @@ enum ServerScope {
         } catch {
             throw MissingPrerequisite(description: String(describing: error))
         }
-        return try await start(type, settings: settings, environment: environment)
+        return try await start(type, replication: replication, settings: settings, environment: environment)
     }
 
     /// Starts a server on `type`, whatever `INDOUBT_BACKEND` says, after the same check.
     static func start(
-        _ type: any ServerBackend.Type, settings: [String: String],
+        _ type: any ServerBackend.Type, replication: Replication? = nil, settings: [String: String],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> RunningServer {
         try await FaultEnvironment.decision(for: type, environment: environment).enforce()
-        return try await type.init(request: .fromEnvironment(environment)).start(settings: settings)
+        var request = ServerRequest.fromEnvironment(environment)
+        request.replication = replication
+        return try await type.init(request: request).start(settings: settings)
     }
 }

@@ -16,7 +16,7 @@ extension RunCommand {
             throw ValidationError("unknown fault '\(name)'; choose one of: \(choices) (use --slow RATE for a slow link, --failover for a failover)")
         }
         if kind.isTopologyFault && standbys == nil {
-            throw ValidationError("--fault \(kind.rawValue) acts on a primary and its standbys: add --standbys 1 (netns backend)")
+            throw ValidationError("--fault \(kind.rawValue) acts on a primary and its standbys: add --standbys 1")
         }
         return kind
     }

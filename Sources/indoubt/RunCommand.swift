@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A soak run: start the fault again this often (5s), each time for --fault-for, until the writes end. Each cycle is a start-fault/stop-fault pair in the history.")
     var faultCycle: String?
 
-    @Option(help: "Run on a primary with N streaming standbys (netns backend), each node in its own namespace. Default fault: replication-cut after an eighth of the writes, then a failover after half of them (claim R1).")
+    @Option(help: "Run on a primary with N streaming standbys, each node in its own namespace (with --backend compose: one standby, each node a container with its own fault sidecar). Default fault: replication-cut after an eighth of the writes, then a failover after half of them (claim R1).")
     var standbys: Int?
 
     @Option(help: "With --standbys: \(ReplicatedRunPlan.modes.map(\.name).joined(separator: ", ")) replication (default async).")

@@ -36,7 +36,7 @@ struct BadInputTests {
         Row(arguments: ["run", "--standbys", "1", "--replication", "maybe"], message: "unknown replication 'maybe'; choose one of: async, sync, remote-apply"),
         Row(arguments: ["run", "--standbys", "1", "--fault", "partition"], message: "--fault partition with --standbys: choose one of replication-cut"),
         Row(arguments: ["run", "--standbys", "1", "--fault", "kill-primary", "--no-failover"], message: "drop --no-failover"),
-        Row(arguments: ["run", "--standbys", "1", "--backend", "compose"], message: "the compose backend has no replication profile yet"),
+        Row(arguments: ["run", "--standbys", "2", "--backend", "compose"], message: "the compose backend's replication profile has one standby"),
         Row(arguments: ["run", "--fault", "partition", "--fault-cycle", "1s"], message: "must be longer than the fault's duration"),
         Row(arguments: ["run", "--fault-cycle", "often"], message: "--fault-cycle must be a duration longer than 0 such as 5s, not 'often'"),
         Row(arguments: ["run", "--read-every", "0s"], message: "--read-every must be a duration longer than 0 such as 100ms, not '0s'"),

@@ -98,7 +98,8 @@ struct ReplicationCLITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try await CLIHarness.run([
             "run", "--fault", "partition", "--slow", "none", "--fault-after", "100ms", "--fault-for", "200ms", "--fault-cycle", "600ms",
-            "--timeout", "300ms", "--writes", "6000", "--quiet", "--out", folder.path,
+            // Enough writes for about 3 s at this machine's few thousand a second: at least three cycles.
+            "--timeout", "300ms", "--writes", "15000", "--quiet", "--out", folder.path,
         ])
         #expect(result.status == 0, "stdout: \(result.stdout) stderr: \(result.stderr)")
         let operations = try HistoryReader.read(RunFolder(folder).history).operations

@@ -67,6 +67,7 @@ final class StagedCluster: ExperimentTarget, TopologyTarget {
         return try await cluster.healTopologyFault(kind)
     }
 
+    var primaryName: String { cluster.primaryName }
     var backendName: String { cluster.backendName }
     var targetName: String { cluster.targetName }
     var serverPort: Int { cluster.serverPort }

@@ -36,6 +36,8 @@ struct ComposeProjectTests {
             "INDOUBT_SIDECAR_IMAGE": "indoubt/sidecar:latest",
             "INDOUBT_PG_PORT": "",
             "INDOUBT_PG_ARGS": "",
+            "INDOUBT_STANDBY_PORT": "",
+            "INDOUBT_STANDBY_ARGS": "",
             "INDOUBT_OWNER_PID": "4242",
             "INDOUBT_OWNER_START": "987654",
         ])
@@ -58,7 +60,7 @@ struct ComposeProjectTests {
         #expect(up.arguments.first == "env")
         let variables = up.arguments.dropFirst().prefix { $0.hasPrefix("INDOUBT_") }
         #expect(Array(variables) == variables.sorted())
-        #expect(variables.count == 6)
+        #expect(variables.count == 8)
         let rest = Array(up.arguments.dropFirst(1 + variables.count))
         #expect(rest == ["/usr/bin/docker", "compose", "--project-name", "indoubt-4242-3", "--file", "-",
                          "up", "--detach", "--wait", "--wait-timeout", "30", "--pull", "never", "--no-color"])
@@ -67,6 +69,54 @@ struct ComposeProjectTests {
         #expect(Array(project.portCommand.arguments.suffix(3)) == ["port", "postgres", "5432"])
         #expect(Array(project.containerIDCommand("sidecar").arguments.suffix(4)) == ["ps", "--all", "--quiet", "sidecar"])
         #expect(Array(project.configCommand.arguments.suffix(1)) == ["config"])
+    }
+
+    @Test("The replication profile: named in every command of a replicated project, and in every teardown")
+    func replicationProfile() {
+        var project = Self.project()
+        #expect(!project.upCommand(waitSeconds: 30).arguments.contains("--profile"))
+        // A teardown names the profile whatever the project, or `down` leaves the standby behind.
+        #expect(project.downCommand.arguments.contains("--profile"))
+        project.standbySettings = ["cluster_name": "n2"]
+        #expect(project.isReplicated)
+        #expect(project.standbyArguments == "-c cluster_name=n2")
+        #expect(project.environment["INDOUBT_STANDBY_ARGS"] == "-c cluster_name=n2")
+        let up = project.upCommand(waitSeconds: 30).arguments
+        let profile = up.firstIndex(of: "--profile")
+        #expect(profile.map { up[$0 + 1] } == "replication")
+        #expect(profile.map { $0 < up.firstIndex(of: "up")! } == true)
+        #expect(Array(project.portCommand("standby").arguments.suffix(3)) == ["port", "standby", "5432"])
+        #expect(Array(project.logsCommand.arguments.suffix(2)) == ["postgres", "standby"])
+        // The file has the profile's services, and the hba file the primary is pointed at.
+        for service in ["standby:", "standby-sidecar:", "network_mode: service:standby", "profiles: [replication]",
+                        "target: \(ComposeProject.replicationHBAFile)", "host replication all all trust", "--write-recovery-conf"] {
+            #expect(ComposeFile.text.contains(service), "docker-compose.yml lacks \(service)")
+        }
+    }
+
+    @Test("Replication settings: the primary waits for n2 and lets it in, the standby names itself n2; the caller's go to both")
+    func replicationSettings() {
+        let primary = ComposeCluster.primarySettings(["max_prepared_transactions": "10"], replication: Replication(mode: .sync(.on)))
+        #expect(primary["synchronous_standby_names"] == "ANY 1 (n2)")
+        #expect(primary["synchronous_commit"] == "on")
+        #expect(primary["hba_file"] == ComposeProject.replicationHBAFile)
+        #expect(primary["max_prepared_transactions"] == "10")
+        #expect(ComposeCluster.primarySettings([:], replication: nil)["hba_file"] == nil)
+        #expect(ComposeCluster.primarySettings([:], replication: Replication(mode: .async))["synchronous_standby_names"] == nil)
+        let standby = ComposeCluster.standbySettings(["max_prepared_transactions": "10"])
+        #expect(standby["cluster_name"] == "n2")
+        #expect(standby["synchronous_standby_names"] == nil)
+        #expect(standby["max_prepared_transactions"] == "10")
+        #expect(standby["wal_retrieve_retry_interval"] == "50ms")
+    }
+
+    @Test("The compose backend takes one standby and refuses more, with the fix")
+    func replicationRequest() throws {
+        let backend = try ComposeBackend(request: ServerRequest(replication: Replication(standbys: 1, mode: .sync(.on)), environment: [:]))
+        #expect(backend.replication?.standbys == 1)
+        #expect(throws: ServerRequestError.self) {
+            try ComposeBackend(request: ServerRequest(replication: Replication(standbys: 2), environment: [:]))
+        }
     }
 
     @Test("A compose file on disk is named with --file and nothing goes to standard input")

@@ -54,6 +54,7 @@ struct NemesisNodesTests {
 final class FakeTopology: TopologyTarget, Sendable {
     private let primary = Mutex("n1")
     var targetName: String { primary.withLock { $0 } }
+    var primaryName: String { targetName }
     var serverPort: Int { 5432 }
     var serverInterface: String { "eth0" }
 

@@ -19,6 +19,8 @@ extension NamespaceCluster: ExperimentTarget {
 }
 
 extension NamespaceCluster: TopologyTarget {
+    public var primaryName: String { primary.name }
+
     public func applyTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect {
         // Without standbys a cut would add no rule at all and pass for a fault in force.
         guard replication != nil else { throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)") }

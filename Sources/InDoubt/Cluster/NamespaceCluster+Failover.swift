@@ -2,30 +2,6 @@ import Foundation
 
 /// Failover: fence the primary, promote the standby that has replayed the most.
 extension NamespaceCluster {
-    /// What a ``failover()`` did.
-    public struct Failover: Sendable, Hashable, CustomStringConvertible {
-        /// The fenced old primary.
-        public var oldPrimary: String
-        /// The promoted standby, now the primary.
-        public var newPrimary: String
-        /// How long `pg_promote` took until the new primary accepted writes.
-        public var promotionTime: Duration
-        /// How far each reachable standby had replayed when the choice was made.
-        public var replayPositions: [String: LogSequenceNumber]
-        /// The other standbys, now streaming from the new primary.
-        public var repointed: [String] = []
-        /// The new primary's `synchronous_standby_names` (empty: it waits for no one).
-        public var synchronousStandbyNames = ""
-
-        public var description: String {
-            let positions = replayPositions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            var text = "\(oldPrimary) fenced, \(newPrimary) promoted in \(promotionTime) (replayed: \(positions))"
-            if !repointed.isEmpty { text += "; \(repointed.joined(separator: ", ")) now follow \(newPrimary)" }
-            if !synchronousStandbyNames.isEmpty { text += ", which waits for \(synchronousStandbyNames)" }
-            return text
-        }
-    }
-
     /// Fences the current primary (stopped at once and kept stopped, so it never takes a
     /// write again), then promotes the standby that has replayed the most WAL (the first by
     /// name on a tie) and makes it ``primary``. A standby that does not answer within

@@ -59,26 +59,12 @@ extension NamespaceCluster {
         return times
     }
 
-    /// Polls the primary's `pg_stat_replication` until every standby streams and at least
+    /// Waits until every standby streams from `primary` and at least
     /// ``Replication/requiredSynchronous`` of them are synchronous.
     static func waitUntilStreaming(primary: PostgresNode, standbys: [PostgresNode], replication: Replication,
                                    within timeout: Duration = .seconds(20)) async throws {
-        let deadline = Deadline.after(timeout)
-        let connection = try await PostgresConnection.connect(
-            primary.connectionOptions(applicationName: "indoubt-ready"), deadline: .after(.seconds(5)))
-        defer { connection.close() }
-        var seen = "nothing"
-        while !deadline.hasPassed {
-            let rows = try await connection.query(
-                "SELECT application_name, state, sync_state FROM pg_stat_replication", deadline: .after(.seconds(2))).rows
-            let streaming = Set(rows.filter { $0.string(1) == "streaming" }.compactMap { $0.string(0) })
-            let synchronous = rows.filter { ["sync", "quorum"].contains($0.string(2) ?? "") }.count
-            if standbys.allSatisfy({ streaming.contains($0.name) }) && synchronous >= replication.requiredSynchronous { return }
-            seen = rows.map { "\($0.string(0) ?? "?") \($0.string(1) ?? "?") \($0.string(2) ?? "?")" }.joined(separator: ", ")
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        throw ClusterError.replicationNotReady(
-            reason: "within \(timeout), pg_stat_replication on \(primary.name) showed: \(seen.isEmpty ? "no standby" : seen)",
-            logTail: standbys.first?.logTail() ?? "")
+        try await replication.waitUntilStreaming(
+            primary: primary.connectionOptions(applicationName: "indoubt-ready"), primaryName: primary.name,
+            standbys: standbys.map(\.name), within: timeout, logTail: { standbys.first?.logTail() ?? "" })
     }
 }

@@ -30,26 +30,12 @@ extension PostgresNode {
     /// - Returns: how long the promotion took.
     @discardableResult
     public func promote(within timeout: Duration = .seconds(30)) async throws -> Duration {
-        let connection = try await PostgresConnection.connect(
-            connectionOptions(applicationName: "indoubt-promote"), deadline: .after(.seconds(5)))
-        defer { connection.close() }
-        let began = ContinuousClock.now
-        let seconds = max(1, Int(timeout.seconds.rounded(.up)))
-        let result = try await connection.query("SELECT pg_promote(true, \(seconds))", deadline: .after(timeout + .seconds(5)))
-        let took = began.duration(to: .now)
-        guard result.rows.first?.string(0) == "t" else {
-            throw ClusterError.promotionFailed(node: name, reason: "pg_promote returned \(result.rows.first?.string(0) ?? "nothing") within \(timeout)")
-        }
-        return took
+        try await Promotion.promote(connectionOptions(applicationName: "indoubt-promote"), name: name, within: timeout)
     }
 
     /// How far a standby has replayed the WAL (`pg_last_wal_replay_lsn()`); `nil` on a
     /// primary, which replays nothing.
     public func replayPosition(deadline: Deadline = .after(.seconds(2))) async throws -> LogSequenceNumber? {
-        let connection = try await PostgresConnection.connect(
-            connectionOptions(applicationName: "indoubt-position"), deadline: deadline)
-        defer { connection.close() }
-        let result = try await connection.query("SELECT pg_last_wal_replay_lsn()::text", deadline: deadline)
-        return result.rows.first?.string(0).flatMap(LogSequenceNumber.init)
+        try await Promotion.replayPosition(connectionOptions(applicationName: "indoubt-position"), deadline: deadline)
     }
 }

@@ -3,6 +3,9 @@
 /// true. The clients, the resolvers and the final read reach whichever node is the primary
 /// when they connect.
 public protocol TopologyTarget: FaultTarget {
+    /// The node that takes writes now (`n1`, then whichever standby a failover promoted):
+    /// the one the clients, the resolvers and the final read reach.
+    var primaryName: String { get }
     /// Applies a topology fault; returns what it did, for the history (the failover's
     /// choice and its promotion time, the pids it paused, say).
     func applyTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect

@@ -36,8 +36,9 @@ public final class ClientSession: Sendable {
     public func connection(deadline: Deadline) async throws -> PostgresConnection {
         if let open = current.withLock({ $0 }), open.isUsable { return open }
         await beforeConnect()
-        let connection = try await PostgresConnection.connect(options(), deadline: deadline, queue: executor?.queue)
-        backends.record(connection.backendPID, localPort: connection.localPort)
+        let server = options()
+        let connection = try await PostgresConnection.connect(server, deadline: deadline, queue: executor?.queue)
+        backends.record(connection.backendPID, localPort: connection.localPort, server: BackendRegistry.server(server))
         current.withLock { $0 = connection }
         return connection
     }

@@ -242,12 +242,15 @@ public struct Experiment: Sendable {
                 let attempt = Deadline.after(.seconds(10)).earliest(deadline)
                 // The node this connection reaches: after a failover, the promoted one.
                 let readNode = target.targetName
-                let admin = try await PostgresConnection.connect(target.connectionOptions(applicationName: "indoubt-reader"), deadline: attempt)
+                let adminOptions = target.connectionOptions(applicationName: "indoubt-reader")
+                let admin = try await PostgresConnection.connect(adminOptions, deadline: attempt)
                 defer { admin.close() }
                 if configuration.fence {
                     let fencer = HistoryOperation.Process.client(configuration.clients)
                     history.append(process: fencer, type: .invoke, f: .fence)
-                    let terminated = try await Fence.terminate(backends.all, via: admin, deadline: attempt)
+                    // This server's sessions only: a pid of the fenced old primary names nothing here.
+                    let terminated = try await Fence.terminate(
+                        backends.pids(on: BackendRegistry.server(adminOptions)), via: admin, deadline: attempt)
                     settlement.fenced += terminated
                     history.append(process: fencer, type: .ok, f: .fence, value: terminated)
                 }

@@ -4,7 +4,9 @@ import Synchronization
 
 /// PostgreSQL in Docker Compose: one project (`indoubt-PID-N`) per cluster, with the
 /// `postgres` service published on 127.0.0.1 and a `sidecar` that shares its network
-/// namespace and injects the faults.
+/// namespace and injects the faults. With a ``Replication`` (the compose file's
+/// `replication` profile) a `standby` streams from it, with a sidecar of its own, and the
+/// cluster is the experiment's target (see ComposeCluster+Replication.swift).
 ///
 /// ```swift
 /// let cluster = try await ComposeCluster.start(image: "postgres:16")
@@ -20,23 +22,35 @@ import Synchronization
 public final class ComposeCluster: Sendable {
     /// The project.
     public let project: ComposeProject
-    /// The server.
-    public let node: ComposeNode
+    /// The nodes: `n1` (the `postgres` service), and with replication `n2` (`standby`).
+    public let nodes: [ComposeNode]
+    /// The streaming-replication topology, or `nil` for one server.
+    public let replication: Replication?
     /// From `docker compose up` to the first successful connection.
     public let readyTime: Duration
     /// The server's `server_version` (`16.4`, `15.18 (Debian 15.18-0+deb12u1)`).
     public let serverVersion: String
 
-    /// The nodes (one), for code written against ``NamespaceCluster/nodes``.
-    public var nodes: [ComposeNode] { [node] }
+    /// The first node: the server, or the primary the cluster started with.
+    public var node: ComposeNode { nodes[0] }
 
+    /// The index of the current primary: `n1` until a ``failover(probeDeadline:)``.
+    let primaryIndex = Mutex(0)
+    /// The nodes a failover fenced (their containers killed, never to start again).
+    let fencedNodes = Mutex<Set<String>>([])
+    /// The partitions the nemesis applied, by fault, so that a heal after a failover removes
+    /// the rules of the nodes they were applied to.
+    let appliedPartitions = Mutex<[Fault.Kind: NodePartition]>([:])
+    /// The nodes `pause-primary` paused (`docker pause`), so that its heal resumes exactly those.
+    let pausedNodes = Mutex<Set<String>>([])
     private let isShutDown = Mutex(false)
     private static let live = Mutex<[String: ComposeCluster]>([:])
     private static let sequence = Atomic<Int>(0)
 
-    private init(project: ComposeProject, node: ComposeNode, readyTime: Duration, serverVersion: String) {
+    private init(project: ComposeProject, nodes: [ComposeNode], replication: Replication?, readyTime: Duration, serverVersion: String) {
         self.project = project
-        self.node = node
+        self.nodes = nodes
+        self.replication = replication
         self.readyTime = readyTime
         self.serverVersion = serverVersion
     }
@@ -80,13 +94,15 @@ public final class ComposeCluster: Sendable {
     ///   - image: The PostgreSQL image (default: `INDOUBT_PG_IMAGE`, else `indoubt/postgres:15`).
     ///   - sidecarImage: The sidecar image (default: `INDOUBT_SIDECAR_IMAGE`, else `indoubt/sidecar:latest`).
     ///   - settings: Extra server settings, over ``PostgresNode/defaultSettings``.
-    ///   - hostPort: A fixed host port; `nil` lets Docker pick a free one.
+    ///   - hostPort: A fixed host port (of the primary); `nil` lets Docker pick a free one.
+    ///   - replication: A standby that streams from the server (one at most), or `nil`.
     ///   - readyWithin: How long start-up may take.
     public static func start(
         image: String? = nil,
         sidecarImage: String? = nil,
         settings: [String: String] = [:],
         hostPort: Int? = nil,
+        replication: Replication? = nil,
         readyWithin timeout: Duration = .seconds(90),
         file: ComposeFile = .fromEnvironment(),
         docker: String = Docker.cli(),
@@ -94,6 +110,10 @@ public final class ComposeCluster: Sendable {
     ) async throws -> ComposeCluster {
         let postgresImage = ComposeProject.postgresImage(image)
         let sidecarImage = sidecarImage ?? ComposeProject.sidecarImage()
+        if let replication, replication.standbys != 1 { throw ComposeError.unsupportedReplication(replication) }
+        // The standby always comes from pg_basebackup (a container has no template to copy).
+        var replication = replication
+        replication?.seeding = .baseBackup
         if let problem = await checkProblems(images: [postgresImage, sidecarImage], docker: docker).first { throw problem }
         let reaped = try await Blocking.run { ComposeReaper.reap(docker: docker) }
         if !reaped.isEmpty { logger.notice("reaped compose projects of dead runs: \(reaped)") }
@@ -102,7 +122,8 @@ public final class ComposeCluster: Sendable {
         let project = ComposeProject(
             name: ComposeProject.name(owner: owner.pid, sequence: sequence.add(1, ordering: .relaxed).oldValue),
             owner: owner, postgresImage: postgresImage, sidecarImage: sidecarImage, hostPort: hostPort,
-            settings: PostgresNode.defaultSettings.merging(settings) { $1 }, file: file, docker: docker)
+            settings: primarySettings(settings, replication: replication),
+            standbySettings: replication.map { _ in standbySettings(settings) }, file: file, docker: docker)
         let began = ContinuousClock.now
         let deadline = Deadline.after(timeout)
         // Registered before `up`, so that a SIGINT during start-up removes it too.
@@ -115,18 +136,28 @@ public final class ComposeCluster: Sendable {
             } catch {
                 throw ComposeError.startFailed(project: project.name, reason: String(describing: error), logTail: await logTail(project))
             }
-            let portOutput = try await run(project.portCommand).stdout
-            guard let port = ComposeProject.parsePublishedPort(portOutput) else {
-                throw ComposeError.portNotPublished(project: project.name, output: portOutput)
+            var nodes = [try await node(project, name: "n1", service: ComposeProject.postgresService,
+                                        sidecar: ComposeProject.sidecarService, withAddress: replication != nil)]
+            if replication != nil {
+                nodes.append(try await node(project, name: Replication.standbyNames(1)[0], service: ComposeProject.standbyService,
+                                            sidecar: ComposeProject.standbySidecarService, withAddress: true))
             }
-            let postgres = try await containerID(project, ComposeProject.postgresService)
-            let sidecar = try await containerID(project, ComposeProject.sidecarService)
-            let node = ComposeNode(project: project.name, hostPort: port, postgresContainer: postgres,
-                                   sidecarContainer: sidecar, image: postgresImage, docker: docker)
-            let version = try await waitUntilReady(node, project: project, deadline: deadline)
-            let cluster = ComposeCluster(project: project, node: node, readyTime: began.duration(to: .now), serverVersion: version)
+            var version = ""
+            for node in nodes {
+                let nodeVersion = try await waitUntilReady(node, project: project, deadline: deadline)
+                if version.isEmpty { version = nodeVersion }
+            }
+            if let replication {
+                try await replication.waitUntilStreaming(
+                    primary: nodes[0].connectionOptions(applicationName: "indoubt-ready"), primaryName: nodes[0].name,
+                    standbys: nodes.dropFirst().map(\.name), within: max(deadline.remaining, .seconds(5)),
+                    logTail: { await logTail(project) })
+            }
+            let cluster = ComposeCluster(project: project, nodes: nodes, replication: replication,
+                                         readyTime: began.duration(to: .now), serverVersion: version)
             live.withLock { $0[project.name] = cluster }
-            logger.info("compose project \(project.name): \(postgresImage) on 127.0.0.1:\(port), ready in \(cluster.readyTime)")
+            let ports = nodes.map { "\($0.name) on 127.0.0.1:\($0.hostPort)" }.joined(separator: ", ")
+            logger.info("compose project \(project.name): \(postgresImage), \(ports)\(replication.map { ", \($0)" } ?? ""), ready in \(cluster.readyTime)")
             return cluster
         } catch {
             await tearDown(project)
@@ -167,7 +198,10 @@ public final class ComposeCluster: Sendable {
 
     /// The server's whole log (`docker logs` of the PostgreSQL container), blocking: for a
     /// run folder, also from a SIGINT handler.
-    public func serverLog() -> String {
+    public func serverLog() -> String { serverLog(of: node) }
+
+    /// The whole log of `node`'s server, the same way.
+    public func serverLog(of node: ComposeNode) -> String {
         let output = try? Command.runBlocking([project.docker, "logs", node.postgresContainer], check: false)
         return (output?.stdout ?? "") + (output?.stderr ?? "")
     }
@@ -188,11 +222,11 @@ public final class ComposeCluster: Sendable {
     }
 
     @discardableResult
-    private static func run(_ invocation: Command.Invocation) async throws -> Command.Output {
+    static func run(_ invocation: Command.Invocation) async throws -> Command.Output {
         try await Command.run(invocation.arguments, input: invocation.input)
     }
 
-    private static func containerID(_ project: ComposeProject, _ service: String) async throws -> String {
+    static func containerID(_ project: ComposeProject, _ service: String) async throws -> String {
         let output = try await run(project.containerIDCommand(service)).stdout
         guard let id = output.split(whereSeparator: \.isNewline).first.map(String.init), !id.isEmpty else {
             throw ComposeError.startFailed(project: project.name, reason: "no container for service \(service)", logTail: await logTail(project))
@@ -200,7 +234,7 @@ public final class ComposeCluster: Sendable {
         return id
     }
 
-    private static func logTail(_ project: ComposeProject) async -> String {
+    static func logTail(_ project: ComposeProject) async -> String {
         let output = try? await run(project.logsCommand)
         return ((output?.stdout ?? "") + (output?.stderr ?? "")).trimmingCharacters(in: .whitespacesAndNewlines)
     }

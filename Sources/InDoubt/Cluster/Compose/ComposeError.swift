@@ -14,6 +14,10 @@ public enum ComposeError: Error, Sendable, CustomStringConvertible, Equatable {
     case portNotPublished(project: String, output: String)
     /// The healthcheck passed but no real connection got through.
     case notReady(project: String, reason: String, logTail: String)
+    /// A topology the replication profile does not have (it has one standby).
+    case unsupportedReplication(Replication)
+    /// A `docker` command on a node's container (kill, pause) failed.
+    case containerCommandFailed(node: String, command: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +38,10 @@ public enum ComposeError: Error, Sendable, CustomStringConvertible, Equatable {
             return "compose project \(project) publishes no 127.0.0.1 port for PostgreSQL (`docker compose port` said '\(output.trimmingCharacters(in: .whitespacesAndNewlines))')"
         case .notReady(let project, let reason, let logTail):
             return "PostgreSQL of compose project \(project) took no connection: \(reason)" + (logTail.isEmpty ? "" : "\n--- server log ---\n\(logTail)")
+        case .unsupportedReplication(let replication):
+            return "the compose backend's replication profile has one standby, so it cannot start \(replication): use --standbys 1, or run more standbys on the netns backend"
+        case .containerCommandFailed(let node, let command, let reason):
+            return "`\(command)` on \(node)'s container failed: \(reason.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
     }
 }

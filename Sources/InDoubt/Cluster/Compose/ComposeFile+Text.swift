@@ -6,6 +6,8 @@ extension ComposeFile {
     public static let text = #"""
 # PostgreSQL plus a fault-injecting sidecar, for InDoubt's compose backend
 # (`indoubt run --backend compose`, INDOUBT_BACKEND=compose swift test). See docs/compose.md.
+# The `replication` profile (`docker compose --profile replication`) adds a streaming
+# standby with a sidecar of its own (docs/replication.md, "On Docker Compose").
 #
 # The sidecar shares the server's network namespace (network_mode: service:postgres) and
 # has NET_ADMIN there, so the iptables and tc rules it runs cut the server's own traffic,
@@ -18,6 +20,10 @@ extension ComposeFile {
 #   INDOUBT_PG_PORT        the host port on 127.0.0.1; empty: Docker picks a free one
 #                          (`docker compose port postgres 5432` tells which)
 #   INDOUBT_PG_ARGS        extra server arguments, such as "-c fsync=off -c max_connections=200"
+#   INDOUBT_STANDBY_PORT, INDOUBT_STANDBY_ARGS
+#                          the same for the standby of the replication profile; the primary
+#                          then needs "-c hba_file=/etc/indoubt/pg_hba.conf" in INDOUBT_PG_ARGS
+#                          (the image's own pg_hba.conf lets no replication connection in)
 #   INDOUBT_OWNER_PID, INDOUBT_OWNER_START
 #                          the harness process that owns the project (labels the reaper reads
 #                          to remove the projects of runs that died)
@@ -40,6 +46,11 @@ services:
     # Throwaway data, and no anonymous volume for the image's VOLUME to leave behind.
     tmpfs:
       - /var/lib/postgresql/data
+    # Used only where INDOUBT_PG_ARGS says hba_file=/etc/indoubt/pg_hba.conf (the replication
+    # profile): trust, as POSTGRES_HOST_AUTH_METHOD says, for replication connections too.
+    configs:
+      - source: indoubt-hba
+        target: /etc/indoubt/pg_hba.conf
     ports:
       - "127.0.0.1:${INDOUBT_PG_PORT:-}:5432"
     stop_signal: SIGINT
@@ -61,6 +72,64 @@ services:
     depends_on:
       - postgres
     labels: *indoubt-labels
+
+  # The replication profile: a standby seeded by pg_basebackup of `postgres` (retried until
+  # the primary takes replication connections), then started by the image's own entrypoint,
+  # which finds PGDATA initialized and runs the server; `-R` makes it a standby
+  # (standby.signal, primary_conninfo host=postgres). Its application_name for
+  # synchronous_standby_names is its cluster_name, set in INDOUBT_STANDBY_ARGS.
+  standby:
+    profiles: [replication]
+    image: ${INDOUBT_PG_IMAGE:-indoubt/postgres:15}
+    entrypoint:
+      - sh
+      - -c
+      - |
+        set -eu
+        mkdir -p "$$PGDATA" /var/run/postgresql
+        chown postgres:postgres "$$PGDATA" /var/run/postgresql
+        chmod 700 "$$PGDATA"
+        until setpriv --reuid=postgres --regid=postgres --init-groups pg_basebackup --pgdata="$$PGDATA" \
+            --host=postgres --username=postgres --wal-method=stream --checkpoint=fast --no-sync --write-recovery-conf; do
+          find "$$PGDATA" -mindepth 1 -delete
+          sleep 0.1
+        done
+        exec docker-entrypoint.sh "$$@"
+      - standby
+    command: postgres ${INDOUBT_STANDBY_ARGS:-}
+    environment:
+      POSTGRES_HOST_AUTH_METHOD: trust
+      PGDATA: /var/lib/postgresql/data
+    tmpfs:
+      - /var/lib/postgresql/data
+    ports:
+      - "127.0.0.1:${INDOUBT_STANDBY_PORT:-}:5432"
+    stop_signal: SIGINT
+    healthcheck:
+      test: ["CMD", "pg_isready", "--host=127.0.0.1", "--port=5432", "--username=postgres", "--timeout=2"]
+      interval: 1s
+      timeout: 3s
+      retries: 60
+    labels: *indoubt-labels
+
+  standby-sidecar:
+    profiles: [replication]
+    image: ${INDOUBT_SIDECAR_IMAGE:-indoubt/sidecar:latest}
+    network_mode: service:standby
+    cap_add:
+      - NET_ADMIN
+    entrypoint: ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $$!; done"]
+    depends_on:
+      - standby
+    labels: *indoubt-labels
+
+configs:
+  indoubt-hba:
+    content: |
+      local all all trust
+      local replication all trust
+      host all all all trust
+      host replication all all trust
 
 networks:
   default:

@@ -10,6 +10,13 @@
 public struct ComposeNode: ExperimentTarget, Sendable, Hashable {
     /// The compose project.
     public let project: String
+    /// The node's name in a topology (`n1` the first primary, `n2` the standby): the name
+    /// the history, the partitions and `synchronous_standby_names` use.
+    public let name: String
+    /// The compose service (`postgres`, `standby`).
+    public let service: String
+    /// The server container's address on the project's network (`nil` when not asked).
+    public let networkAddress: String?
     /// The host port on 127.0.0.1.
     public let hostPort: Int
     /// The PostgreSQL container's id.
@@ -22,8 +29,12 @@ public struct ComposeNode: ExperimentTarget, Sendable, Hashable {
     public let docker: String
 
     /// Creates a node description (``ComposeCluster`` does this).
-    public init(project: String, hostPort: Int, postgresContainer: String, sidecarContainer: String, image: String, docker: String) {
+    public init(project: String, name: String = "n1", service: String = ComposeProject.postgresService, networkAddress: String? = nil,
+                hostPort: Int, postgresContainer: String, sidecarContainer: String, image: String, docker: String) {
         self.project = project
+        self.name = name
+        self.service = service
+        self.networkAddress = networkAddress
         self.hostPort = hostPort
         self.postgresContainer = postgresContainer
         self.sidecarContainer = sidecarContainer
@@ -34,7 +45,7 @@ public struct ComposeNode: ExperimentTarget, Sendable, Hashable {
     /// The client's address: 127.0.0.1 and the published port.
     public var address: String { "127.0.0.1" }
 
-    public var targetName: String { "\(project)/\(ComposeProject.postgresService)" }
+    public var targetName: String { "\(project)/\(service)" }
     public var serverPort: Int { ComposeProject.containerPort }
     public var serverInterface: String { "eth0" }
     public var backendName: String { ComposeBackend.name }

@@ -20,6 +20,15 @@ public struct ComposeProject: Sendable, Hashable {
     public static let postgresService = "postgres"
     /// The fault-injecting service that shares the server's network namespace.
     public static let sidecarService = "sidecar"
+    /// The streaming standby of the replication profile.
+    public static let standbyService = "standby"
+    /// The standby's sidecar.
+    public static let standbySidecarService = "standby-sidecar"
+    /// The compose profile that adds the standby and its sidecar.
+    public static let replicationProfile = "replication"
+    /// The `pg_hba.conf` the compose file mounts in the primary, which also lets replication
+    /// connections in (trust, as the rest): the primary's `hba_file` in the replication profile.
+    public static let replicationHBAFile = "/etc/indoubt/pg_hba.conf"
     /// The server's port inside the container.
     public static let containerPort = 5432
     /// The image when neither `--pg-image` nor `INDOUBT_PG_IMAGE` names one: the local build
@@ -40,6 +49,9 @@ public struct ComposeProject: Sendable, Hashable {
     public var hostPort: Int?
     /// Server settings, passed as `-c name=value` arguments.
     public var settings: [String: String]
+    /// With the replication profile, the standby's settings (`-c` arguments too); `nil` for
+    /// one server.
+    public var standbySettings: [String: String]?
     /// The compose file.
     public var file: ComposeFile
     /// The docker CLI.
@@ -49,7 +61,8 @@ public struct ComposeProject: Sendable, Hashable {
     public init(
         name: String, owner: ProcessIdentity, postgresImage: String = ComposeProject.defaultPostgresImage,
         sidecarImage: String = ComposeProject.defaultSidecarImage, hostPort: Int? = nil,
-        settings: [String: String] = [:], file: ComposeFile = .embedded, docker: String = Docker.cli()
+        settings: [String: String] = [:], standbySettings: [String: String]? = nil,
+        file: ComposeFile = .embedded, docker: String = Docker.cli()
     ) {
         self.name = name
         self.owner = owner
@@ -57,6 +70,7 @@ public struct ComposeProject: Sendable, Hashable {
         self.sidecarImage = sidecarImage
         self.hostPort = hostPort
         self.settings = settings
+        self.standbySettings = standbySettings
         self.file = file
         self.docker = docker
     }
@@ -95,7 +109,15 @@ public struct ComposeProject: Sendable, Hashable {
 
     /// The server's extra arguments, `-c name=value` per setting in name order, each word
     /// quoted for Compose's shell-like splitting of a string `command`.
-    public var serverArguments: String {
+    public var serverArguments: String { Self.arguments(settings) }
+
+    /// The standby's extra arguments, the same way; empty without the replication profile.
+    public var standbyArguments: String { Self.arguments(standbySettings ?? [:]) }
+
+    /// Whether the project runs the replication profile (a standby and its sidecar).
+    public var isReplicated: Bool { standbySettings != nil }
+
+    private static func arguments(_ settings: [String: String]) -> String {
         settings.sorted { $0.key < $1.key }
             .flatMap { ["-c", Command.Invocation.shellQuoted("\($0.key)=\($0.value)")] }
             .joined(separator: " ")
@@ -109,6 +131,8 @@ public struct ComposeProject: Sendable, Hashable {
             "INDOUBT_SIDECAR_IMAGE": sidecarImage,
             "INDOUBT_PG_PORT": hostPort.map(String.init) ?? "",
             "INDOUBT_PG_ARGS": serverArguments,
+            "INDOUBT_STANDBY_PORT": "",
+            "INDOUBT_STANDBY_ARGS": standbyArguments,
             "INDOUBT_OWNER_PID": String(owner.pid),
             "INDOUBT_OWNER_START": String(owner.startTicks),
         ]
@@ -116,11 +140,14 @@ public struct ComposeProject: Sendable, Hashable {
 
     // MARK: Commands
 
-    /// `env VAR=value... docker compose -p NAME -f FILE ARGUMENTS`; with the embedded file,
-    /// `-f -` and the file's text on standard input.
-    public func compose(_ arguments: [String]) -> Command.Invocation {
+    /// `env VAR=value... docker compose -p NAME [--profile replication] -f FILE ARGUMENTS`; with
+    /// the embedded file, `-f -` and the file's text on standard input. The profile is named
+    /// when the project is replicated, or when `allProfiles` asks for it (a teardown must
+    /// name it, or `down` leaves the standby behind).
+    public func compose(_ arguments: [String], allProfiles: Bool = false) -> Command.Invocation {
         let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let base = ["env"] + variables + [docker, "compose", "--project-name", name]
+        let profile = isReplicated || allProfiles ? ["--profile", Self.replicationProfile] : []
+        let base = ["env"] + variables + [docker, "compose", "--project-name", name] + profile
         switch file {
         case .embedded:
             return Command.Invocation(base + ["--file", "-"] + arguments, input: ComposeFile.text)
@@ -140,8 +167,11 @@ public struct ComposeProject: Sendable, Hashable {
     }
 
     /// The published address of the server's port (`127.0.0.1:PORT`).
-    public var portCommand: Command.Invocation {
-        compose(["port", Self.postgresService, String(Self.containerPort)])
+    public var portCommand: Command.Invocation { portCommand(Self.postgresService) }
+
+    /// The published address of `service`'s server port.
+    public func portCommand(_ service: String) -> Command.Invocation {
+        compose(["port", service, String(Self.containerPort)])
     }
 
     /// The container id of `service`.
@@ -149,15 +179,20 @@ public struct ComposeProject: Sendable, Hashable {
         compose(["ps", "--all", "--quiet", service])
     }
 
-    /// The last lines of the server's log.
+    /// The last lines of the server's log (and the standby's, when replicated).
     public var logsCommand: Command.Invocation {
-        compose(["logs", "--no-color", "--tail", "40", Self.postgresService])
+        compose(["logs", "--no-color", "--tail", "40", Self.postgresService] + (isReplicated ? [Self.standbyService] : []))
     }
 
     /// Stops and removes the containers, the network and any volume at once (the data is
     /// throwaway).
     public var downCommand: Command.Invocation {
-        compose(["down", "--volumes", "--remove-orphans", "--timeout", "0"])
+        compose(["down", "--volumes", "--remove-orphans", "--timeout", "0"], allProfiles: true)
+    }
+
+    /// A container's address on the project's network.
+    public func addressCommand(container: String) -> Command.Invocation {
+        Command.Invocation([docker, "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container])
     }
 
     /// Runs `invocation` in the sidecar, that is inside the server's network namespace.
