@@ -48,13 +48,16 @@ struct ReplicationCLITests {
         #expect(CLIHarness.traces(ofOwner: result.pid).isEmpty)
     }
 
-    @Test("--replication sync --client trusting --read-every 50ms: the COMMITs trusted despite the warning are lost, and the reader's reads of them are named")
+    @Test("--replication sync --client trusting --read-every 25ms: the COMMITs trusted despite the warning are lost, and the reader's reads of them are named")
     func trustingClientWithReader() async throws {
         try CLIHarness.requireFaultEnvironment()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-cli-trust-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
+        // The failover comes 1 s after the cut: a 300 ms deadline has the cancelled COMMITs back
+        // (and read) well before it.
         let result = try await CLIHarness.run(["run", "--standbys", "1", "--replication", "sync", "--client", "trusting",
-                                               "--read-every", "50ms", "--writes", "200", "--quiet", "--out", folder.path])
+                                               "--timeout", "300ms", "--read-every", "25ms", "--writes", "200", "--quiet",
+                                               "--out", folder.path])
         #expect(result.status == 1, "lost writes break the invariants; stdout: \(result.stdout) stderr: \(result.stderr)")
         let results = try RunResults.read(from: RunFolder(folder).results)
         #expect(results.client == "trusting")
