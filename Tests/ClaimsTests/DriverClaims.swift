@@ -1,0 +1,150 @@
+import Foundation
+import InDoubt
+import InDoubtTesting
+import Testing
+import XCTest
+
+/// Issue 15's driver claims, one ``Claim`` per driver and claim, for every driver this
+/// build has: libpq always, postgres-nio in a build with the trait `PostgresNIO`
+/// (`swift test --traits PostgresNIO`). Each checks that its situation happened before it
+/// asserts what the driver did, and reads the outcome back from PostgreSQL over libpq.
+enum DriverClaims {
+    /// How long an errored call may outlast its deadline: the time to close the connection
+    /// and record the completion on a machine that is busy with other builds.
+    static let deadlineSlack: Duration = .milliseconds(500)
+
+    /// D3: what the driver reports for a COMMIT that PostgreSQL answers `ROLLBACK`, and that
+    /// the harness, reading the tag, records it as a failure through that driver.
+    static func commitAnsweredRollback(_ driver: DatabaseDriver) -> Claim {
+        Claim("D3 (\(driver.rawValue)): a COMMIT answered ROLLBACK after a swallowed error comes back as a ROLLBACK tag, no error, and is recorded fail") { claim in
+            let table = "d3_\(driver.rawValue.replacingOccurrences(of: "-", with: "_"))"
+            _ = try await claim.query("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (x int)")
+            let deadline = Deadline.after(.seconds(10))
+            let connection = try await driver.connect(
+                claim.server.connectionOptions(applicationName: "claim-\(table)"), deadline: deadline)
+            defer { connection.close() }
+
+            // The driver's own answer to a plain COMMIT of a failed transaction.
+            _ = try await connection.query("BEGIN", deadline: deadline)
+            _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", ["1"], deadline: deadline)
+            let swallowed = try await claim.requireError(PostgresError.self) {
+                _ = try await connection.query("SELECT 1/0", deadline: deadline)
+            }
+            claim.expectEqual(swallowed.kind, .server, "the statement error happened: \(swallowed)")
+            claim.expectEqual(swallowed.sqlState, "22012")
+            let reply = try await connection.query("COMMIT", phase: .commit, deadline: deadline)
+            claim.expectEqual(reply.commandTag, TransactionEnd.rollbackTag, "\(driver) reports COMMIT's tag")
+
+            // The harness's commit, through the same driver, reads that tag.
+            _ = try await connection.query("BEGIN", deadline: deadline)
+            _ = try await connection.query("INSERT INTO \(table) VALUES ($1)", ["2"], deadline: deadline)
+            _ = try? await connection.query("SELECT 1/0", deadline: deadline)
+            let rolledBack = try await claim.requireError(PostgresError.self) { _ = try await connection.commit(deadline: deadline) }
+            claim.expectEqual(rolledBack.kind, .rolledBack)
+            claim.expectEqual(OutcomeClassifier.classify(rolledBack), .fail)
+            claim.expect(connection.isUsable, "a ROLLBACK tag is an answer, not a broken connection")
+            let rows = try await claim.query("SELECT count(*) FROM \(table)")
+            claim.expectEqual(try rows.first?.int(0), 0, "a rolled-back row is in the table")
+
+            // The workload through the driver: every swallowed write fails, none is lost.
+            let silent = try await SilentRollbackRun.run(claim, readsTag: true, driver: driver)
+            let swallowedElements = SilentRollbackRun.swallowed
+            claim.expectEqual(silent.run.outcome.results.driver, driver.description)
+            claim.expectEqual(silent.completed(.fail), swallowedElements, "the writes with a swallowed error, from history.jsonl")
+            claim.expectEqual(silent.failsWithoutRollbackTag, [])
+            claim.expectEqual(silent.swallowedInTable, [])
+            claim.expectEqual(silent.lostIndependently, [])
+            claim.expectEqual(silent.run.tableElements.count, SilentRollbackRun.writes - swallowedElements.count)
+            claim.expect(silent.run.result.invariantsHold, "\(silent.run.result.invariantViolations)")
+        }
+    }
+
+    /// D1: a lost COMMIT acknowledgement ends the application's call with an error within
+    /// its deadline, and the write it lost the answer of is in the table.
+    static func lostAcknowledgementEndsInTime(_ driver: DatabaseDriver) -> Claim {
+        Claim("D1 (\(driver.rawValue)): a lost COMMIT acknowledgement ends the application's call with an error within its deadline") { claim in
+            let timeout = Duration.milliseconds(500)
+            let run = try await claim.run(writes: 120, timeout: timeout, faults: [
+                FaultSchedule(.dropCommitAck, start: .afterAcknowledged(30, alignedToCommit: true), duration: .milliseconds(1500)),
+            ], driver: driver)
+            let result = run.result
+            claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+            claim.expectEqual(run.outcome.results.driver, driver.description)
+            let lostAcks = result.indeterminate
+            claim.expect(!lostAcks.isEmpty, "no COMMIT lost its acknowledgement")
+            let durations = DriverClaims.callDurations(run.history)
+            for element in lostAcks {
+                let took = durations[element] ?? .seconds(3600)
+                claim.expect(took <= timeout + deadlineSlack, "element \(element): the call took \(took), deadline \(timeout)")
+                let error = run.lastCompletion[element]?.error ?? ""
+                claim.expect(error.contains("timeout") && error.contains("sent: commit"), "element \(element): \(error)")
+            }
+            // Read back: each COMMIT whose answer was lost did apply.
+            let table = Set(run.tableElements)
+            claim.expectEqual(Set(lostAcks).subtracting(table), [], "a write whose COMMIT acknowledgement was lost is not in the table")
+            claim.expectEqual(Set(result.unacknowledgedFound), run.unacknowledgedInTable)
+            claim.expectEqual(result.lost, [])
+            claim.expectEqual(result.failedButPresent, [])
+            claim.expect(result.invariantsHold, "\(result.invariantViolations)")
+        }
+    }
+
+    /// D4: the driver does not retry or replay a statement on its own after its connection
+    /// breaks: the naive client under lost replies leaves no element twice in the table.
+    static func noSilentRetry(_ driver: DatabaseDriver) -> Claim {
+        Claim("D4 (\(driver.rawValue)): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies") { claim in
+            let run = try await claim.run(writes: 120, timeout: .milliseconds(500), faults: [
+                FaultSchedule(.dropReplies, start: .afterAcknowledged(30, alignedToCommit: true), duration: .milliseconds(1500)),
+            ], driver: driver)
+            let result = run.result
+            claim.expect(run.outcome.faultsApplied, "the fault never started: \(run.outcome.faultErrors)")
+            claim.expectEqual(run.outcome.results.driver, driver.description)
+            claim.expect(!result.indeterminate.isEmpty, "no reply was lost")
+            claim.expect(run.completions.values.allSatisfy { $0.count == 1 }, "a write completed more than once")
+            // Read back: no element twice, and none that was never attempted.
+            claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "an element is in the table twice")
+            claim.expectEqual(result.duplicates, [])
+            claim.expectEqual(result.unexpected, [])
+            claim.expectEqual(result.lost, [])
+            claim.expect(result.invariantsHold, "\(result.invariantViolations)")
+        }
+    }
+
+    /// Each write's time from invocation to completion, by element.
+    static func callDurations(_ history: [HistoryOperation]) -> [Int: Duration] {
+        var started: [Int: Int64] = [:]
+        var durations: [Int: Duration] = [:]
+        for operation in history where operation.f == .add {
+            guard let element = operation.value, case .client = operation.process else { continue }
+            if operation.type == .invoke {
+                started[element] = operation.time
+            } else if let start = started[element] {
+                durations[element] = .nanoseconds(operation.time - start)
+            }
+        }
+        return durations
+    }
+}
+
+@Suite("Drivers on trial: libpq")
+struct LibPQDriverClaims {
+    static let d1 = DriverClaims.lostAcknowledgementEndsInTime(.libpq)
+    static let d3 = DriverClaims.commitAnsweredRollback(.libpq)
+    static let d4 = DriverClaims.noSilentRetry(.libpq)
+
+    @Test("D1 (libpq): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
+    func d1() async throws { try await Self.d1.verify() }
+
+    @Test("D3 (libpq): a COMMIT answered ROLLBACK after a swallowed error comes back as a ROLLBACK tag, no error, and is recorded fail")
+    func d3() async throws { try await Self.d3.verify() }
+
+    @Test("D4 (libpq): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
+    func d4() async throws { try await Self.d4.verify() }
+}
+
+/// The same claims through XCTest.
+final class LibPQDriverClaimsXCTests: XCTestCase {
+    func testLostAcknowledgementEndsInTime() async throws { try await LibPQDriverClaims.d1.verify() }
+    func testCommitAnsweredRollback() async throws { try await LibPQDriverClaims.d3.verify() }
+    func testNoSilentRetry() async throws { try await LibPQDriverClaims.d4.verify() }
+}
