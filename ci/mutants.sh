@@ -42,6 +42,7 @@ txid-no-timeline-check|Sources/InDoubt/Workload/Strategies/TransactionStatusStra
 txid-no-future-guard|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy.swift|"SELECT t.id, n.next::text, CASE WHEN t.id::\(functions.idType) < n.next THEN \(functions.status)(t.id::\(functions.idType)) END "|"SELECT t.id, n.next::text, \(functions.status)(t.id::\(functions.idType)) "|FailoverResolutionClaims/transactionStatusOfAnIdTheStandbyNeverSaw
 checker-never-misresolves-committed|Sources/InDoubt/Checker/SetChecker.swift|                case .committed: return !present(element)|                case .committed: return false|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
 no-fence-on-the-old-primary|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|FailoverResolutionClaims/resolvingOnTheOldPrimaryMisresolves
+libpq-no-deadline|Sources/InDoubt/Postgres/PostgresConnection.swift|            let ready = poll(&descriptor, 1, deadline.pollMilliseconds)|            let ready = poll(&descriptor, 1, -1)|LibPQDriverClaims/d1|LibPQDriverClaimsXCTests/testLostAcknowledgementEndsInTime
 nemesis-gate-overlap|Sources/InDoubt/Faults/Nemesis.swift|            guard !state.gateClosed else { return nil }|            _ = state.gateClosed|NemesisGateTests
 TABLE
 )

@@ -52,13 +52,15 @@ source ci/junit-lib.sh
 # (the kill -9 loop, pgbench, Chromium, four parallel clusters), a heal came up to 3 s late
 # and the retransmission landed before the fence, so they run on their own, per version.
 claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|TwoPhaseCommitClaims|ClientCrashRecovery|ReplicationClaims|CancelledWaitClaims|FailoverResolutionClaims'
+# The driver claims time calls against their deadlines: they too run on their own, below.
+driver_claims='DriverClaims'
 
 status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
 compose_suites='ComposeBackendTests|ComposeHygieneTests'
 indoubt_junit_args unit
-swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$compose_suites" "$@" || status=$?
+swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$driver_claims|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
@@ -73,6 +75,25 @@ for version in $versions; do
   INDOUBT_PG=$version swift test --skip-build "${junit[@]}" --attachments-path runs/attachments --filter "$claims" || status=1
   indoubt_junit_check "claims-pg$version" || status=1
 done
+
+# The driver claims (issue 15, Tests/ClaimsTests/DriverClaims.swift) for every driver: libpq's
+# and postgres-nio's, which exist only in a build with the package trait PostgresNIO. That
+# build has a scratch path of its own, so the plain build above keeps its cache and never
+# compiles postgres-nio. One version (the first of the loop above) is enough: the claims are
+# about the drivers, not the server.
+driver_version=${versions%% *}
+echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version"
+driver_started=$(date +%s)
+if swift build --build-tests --traits PostgresNIO --scratch-path .build-nio; then
+  indoubt_junit_args drivers
+  INDOUBT_PG=$driver_version swift test --skip-build --traits PostgresNIO --scratch-path .build-nio "${junit[@]}" \
+    --attachments-path runs/attachments --filter 'DriverClaims' || status=1
+  indoubt_junit_check drivers || status=1
+else
+  echo "ci/test.sh: the build with --traits PostgresNIO failed" >&2
+  status=1
+fi
+echo "ci/test.sh: the driver step took $(( $(date +%s) - driver_started )) s"
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
