@@ -110,6 +110,47 @@ enum DriverClaims {
         }
     }
 
+    /// D5: the mitigations through the driver. The idempotent retry (a 1 s budget, so that
+    /// some writes give up indeterminate), the ledger and the transaction status each leave
+    /// 0 unresolved, 0 misresolved and 0 duplicates, under lost replies and lost COMMIT
+    /// acknowledgements; each verdict is what the table, read back, says.
+    static func mitigationsResolveEverything(_ driver: DatabaseDriver) -> Claim {
+        Claim("D5 (\(driver.rawValue)): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates") { claim in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-d5-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            for fault in [Fault.Kind.dropReplies, .dropCommitAck] {
+                let strategies: [any CommitStrategy] = [
+                    IdempotentRetryStrategy(),
+                    LedgerStrategy(intentLog: folder.appendingPathComponent("\(fault.rawValue)-\(RunFolder.intentLogFileName)")),
+                    TransactionStatusStrategy(),
+                ]
+                for strategy in strategies {
+                    let context = "\(strategy.name) under \(fault.rawValue)"
+                    let run = try await claim.run(writes: 120, faults: [
+                        FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: .milliseconds(1500)),
+                    ], strategy: strategy, retryBudget: .seconds(1), driver: driver)
+                    let result = run.result
+                    claim.expect(run.outcome.faultsApplied, "\(context): the fault never started: \(run.outcome.faultErrors)")
+                    claim.expectEqual(run.outcome.results.driver, driver.description, context)
+                    claim.expect(!result.indeterminate.isEmpty, "\(context): no write was indeterminate")
+                    claim.expect(run.outcome.resolutionError == nil, "\(context): \(run.outcome.resolutionError ?? "")")
+                    claim.expectEqual(result.unresolved, [], context)
+                    claim.expectEqual(result.misresolved, [], context)
+                    claim.expectEqual(result.duplicates, [], context)
+                    // Read back: no element twice, and each verdict is what the table says.
+                    claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "\(context): an element is in the table twice")
+                    let table = Set(run.tableElements)
+                    for element in result.indeterminate {
+                        let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
+                        claim.expect(run.resolveOperations[element]?.resolution == expected,
+                                     "\(context): element \(element) resolved \(run.resolveOperations[element]?.resolution?.rawValue ?? "nothing"), the table says \(expected)")
+                    }
+                    claim.expect(result.invariantsHold, "\(context): \(result.invariantViolations)")
+                }
+            }
+        }
+    }
+
     /// Each write's time from invocation to completion, by element.
     static func callDurations(_ history: [HistoryOperation]) -> [Int: Duration] {
         var started: [Int: Int64] = [:]
@@ -131,6 +172,7 @@ struct LibPQDriverClaims {
     static let d1 = DriverClaims.lostAcknowledgementEndsInTime(.libpq)
     static let d3 = DriverClaims.commitAnsweredRollback(.libpq)
     static let d4 = DriverClaims.noSilentRetry(.libpq)
+    static let d5 = DriverClaims.mitigationsResolveEverything(.libpq)
 
     @Test("D1 (libpq): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
     func d1() async throws { try await Self.d1.verify() }
@@ -140,6 +182,9 @@ struct LibPQDriverClaims {
 
     @Test("D4 (libpq): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
     func d4() async throws { try await Self.d4.verify() }
+
+    @Test("D5 (libpq): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates")
+    func d5() async throws { try await Self.d5.verify() }
 }
 
 /// The same claims through XCTest.
@@ -147,4 +192,5 @@ final class LibPQDriverClaimsXCTests: XCTestCase {
     func testLostAcknowledgementEndsInTime() async throws { try await LibPQDriverClaims.d1.verify() }
     func testCommitAnsweredRollback() async throws { try await LibPQDriverClaims.d3.verify() }
     func testNoSilentRetry() async throws { try await LibPQDriverClaims.d4.verify() }
+    func testMitigationsResolveEverything() async throws { try await LibPQDriverClaims.d5.verify() }
 }

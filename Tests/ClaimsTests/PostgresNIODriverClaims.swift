@@ -11,6 +11,7 @@ struct PostgresNIODriverClaims {
     static let d1 = DriverClaims.lostAcknowledgementEndsInTime(.postgresNIO)
     static let d3 = DriverClaims.commitAnsweredRollback(.postgresNIO)
     static let d4 = DriverClaims.noSilentRetry(.postgresNIO)
+    static let d5 = DriverClaims.mitigationsResolveEverything(.postgresNIO)
     static let d3WithTransaction = PostgresNIOFindings.withTransactionReportsSuccess
 
     @Test("D1 (postgres-nio): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
@@ -24,6 +25,9 @@ struct PostgresNIODriverClaims {
 
     @Test("D4 (postgres-nio): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
     func d4() async throws { try await Self.d4.verify() }
+
+    @Test("D5 (postgres-nio): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates")
+    func d5() async throws { try await Self.d5.verify() }
 }
 
 /// The same claims through XCTest.
@@ -32,5 +36,6 @@ final class PostgresNIODriverClaimsXCTests: XCTestCase {
     func testCommitAnsweredRollback() async throws { try await PostgresNIODriverClaims.d3.verify() }
     func testWithTransactionReportsSuccess() async throws { try await PostgresNIODriverClaims.d3WithTransaction.verify() }
     func testNoSilentRetry() async throws { try await PostgresNIODriverClaims.d4.verify() }
+    func testMitigationsResolveEverything() async throws { try await PostgresNIODriverClaims.d5.verify() }
 }
 #endif
