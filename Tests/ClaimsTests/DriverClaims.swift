@@ -13,6 +13,71 @@ enum DriverClaims {
     /// and record the completion on a machine that is busy with other builds.
     static let deadlineSlack: Duration = .milliseconds(500)
 
+    /// D2: whether the error tells "COMMIT never left" from "COMMIT sent, outcome unknown".
+    /// Never sent: the server ended the session (a fence, `pg_terminate_backend`) before the
+    /// client sent COMMIT. Sent: a deferred trigger makes the server take 2 s over COMMIT, and
+    /// the client's 500 ms deadline passes; the COMMIT then applies. Read back: only the
+    /// second row is in the table.
+    static func neverSentOrUnknown(_ driver: DatabaseDriver) -> Claim {
+        Claim("D2 (\(driver.rawValue)): an error after COMMIT was sent is info, and the table says why it must be") { claim in
+            let table = "d2_\(driver.rawValue.replacingOccurrences(of: "-", with: "_"))"
+            _ = try await claim.query("""
+                DROP TABLE IF EXISTS \(table);
+                CREATE TABLE \(table) (x int);
+                CREATE OR REPLACE FUNCTION \(table)_slow() RETURNS trigger LANGUAGE plpgsql AS
+                  $$ BEGIN IF NEW.x = 2 THEN PERFORM pg_sleep(2); END IF; RETURN NULL; END $$;
+                CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON \(table) DEFERRABLE INITIALLY DEFERRED
+                  FOR EACH ROW EXECUTE FUNCTION \(table)_slow()
+                """)
+            let options = claim.server.connectionOptions(applicationName: "claim-\(table)")
+
+            // Never sent: the session is gone before COMMIT.
+            let fenced = try await driver.connect(options, deadline: .after(.seconds(10)))
+            defer { fenced.close() }
+            _ = try await fenced.query("BEGIN", deadline: .after(.seconds(10)))
+            _ = try await fenced.query("INSERT INTO \(table) VALUES (1)", deadline: .after(.seconds(10)))
+            let terminated = try await claim.query(
+                "SELECT pg_terminate_backend(\(fenced.backendPID)), pg_sleep(0.5), "
+                    + "(SELECT count(*) FROM pg_stat_activity WHERE pid = \(fenced.backendPID))")
+            claim.expectEqual(try terminated.first?.int(2), 0, "the session was not gone before COMMIT")
+            let neverSent = try await claim.requireError(PostgresError.self) {
+                _ = try await fenced.commit(deadline: .after(.seconds(10)))
+            }
+            print("D2 (\(driver.rawValue)), COMMIT after the session ended: \(neverSent) -> \(OutcomeClassifier.classify(neverSent))")
+
+            // Sent, outcome unknown: the deadline passes while the server commits.
+            let slow = try await driver.connect(options, deadline: .after(.seconds(10)))
+            defer { slow.close() }
+            _ = try await slow.query("BEGIN", deadline: .after(.seconds(10)))
+            _ = try await slow.query("INSERT INTO \(table) VALUES (2)", deadline: .after(.seconds(10)))
+            let unknown = try await claim.requireError(PostgresError.self) {
+                _ = try await slow.commit(deadline: .after(.milliseconds(500)))
+            }
+            print("D2 (\(driver.rawValue)), COMMIT past its deadline: \(unknown) -> \(OutcomeClassifier.classify(unknown))")
+            claim.expectEqual(unknown.kind, .timeout)
+            claim.expectEqual(unknown.sent, .commit)
+            claim.expectEqual(OutcomeClassifier.classify(unknown), .info)
+            try await Task.sleep(for: .seconds(2))
+            let rows = try await claim.query("SELECT x FROM \(table) ORDER BY x")
+            claim.expectEqual(try rows.map { try $0.int(0) }, [2], "the table after both COMMITs")
+            // The never-sent COMMIT did not apply. What each driver knew, as found (PostgreSQL 15.18):
+            switch driver {
+            case .libpq:
+                // libpq writes COMMIT into the socket before it reads the server's FATAL: it
+                // cannot tell, and the write stays `info` (safe; a fence or a resolver settles it).
+                claim.expectEqual(neverSent.kind, .connectionLost, "\(neverSent)")
+                claim.expectEqual(neverSent.sent, .commit)
+                claim.expectEqual(OutcomeClassifier.classify(neverSent), .info)
+            case .postgresNIO:
+                // postgres-nio's channel has read the FATAL and closed: the adapter refuses
+                // before sending, so the write is definitely failed.
+                claim.expectEqual(neverSent.kind, .closed, "\(neverSent)")
+                claim.expectEqual(neverSent.sent, .statement)
+                claim.expectEqual(OutcomeClassifier.classify(neverSent), .fail)
+            }
+        }
+    }
+
     /// D3: what the driver reports for a COMMIT that PostgreSQL answers `ROLLBACK`, and that
     /// the harness, reading the tag, records it as a failure through that driver.
     static func commitAnsweredRollback(_ driver: DatabaseDriver) -> Claim {
@@ -170,12 +235,16 @@ enum DriverClaims {
 @Suite("Drivers on trial: libpq")
 struct LibPQDriverClaims {
     static let d1 = DriverClaims.lostAcknowledgementEndsInTime(.libpq)
+    static let d2 = DriverClaims.neverSentOrUnknown(.libpq)
     static let d3 = DriverClaims.commitAnsweredRollback(.libpq)
     static let d4 = DriverClaims.noSilentRetry(.libpq)
     static let d5 = DriverClaims.mitigationsResolveEverything(.libpq)
 
     @Test("D1 (libpq): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
     func d1() async throws { try await Self.d1.verify() }
+
+    @Test("D2 (libpq): an error after COMMIT was sent is info, and the table says why it must be")
+    func d2() async throws { try await Self.d2.verify() }
 
     @Test("D3 (libpq): a COMMIT answered ROLLBACK after a swallowed error comes back as a ROLLBACK tag, no error, and is recorded fail")
     func d3() async throws { try await Self.d3.verify() }
@@ -190,6 +259,7 @@ struct LibPQDriverClaims {
 /// The same claims through XCTest.
 final class LibPQDriverClaimsXCTests: XCTestCase {
     func testLostAcknowledgementEndsInTime() async throws { try await LibPQDriverClaims.d1.verify() }
+    func testNeverSentOrUnknown() async throws { try await LibPQDriverClaims.d2.verify() }
     func testCommitAnsweredRollback() async throws { try await LibPQDriverClaims.d3.verify() }
     func testNoSilentRetry() async throws { try await LibPQDriverClaims.d4.verify() }
     func testMitigationsResolveEverything() async throws { try await LibPQDriverClaims.d5.verify() }

@@ -9,6 +9,7 @@ import XCTest
 @Suite("Drivers on trial: postgres-nio")
 struct PostgresNIODriverClaims {
     static let d1 = DriverClaims.lostAcknowledgementEndsInTime(.postgresNIO)
+    static let d2 = DriverClaims.neverSentOrUnknown(.postgresNIO)
     static let d3 = DriverClaims.commitAnsweredRollback(.postgresNIO)
     static let d4 = DriverClaims.noSilentRetry(.postgresNIO)
     static let d5 = DriverClaims.mitigationsResolveEverything(.postgresNIO)
@@ -16,6 +17,9 @@ struct PostgresNIODriverClaims {
 
     @Test("D1 (postgres-nio): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
     func d1() async throws { try await Self.d1.verify() }
+
+    @Test("D2 (postgres-nio): an error after COMMIT was sent is info, and the table says why it must be")
+    func d2() async throws { try await Self.d2.verify() }
 
     @Test("D3 (postgres-nio): a COMMIT answered ROLLBACK after a swallowed error comes back as a ROLLBACK tag, no error, and is recorded fail")
     func d3() async throws { try await Self.d3.verify() }
@@ -33,6 +37,7 @@ struct PostgresNIODriverClaims {
 /// The same claims through XCTest.
 final class PostgresNIODriverClaimsXCTests: XCTestCase {
     func testLostAcknowledgementEndsInTime() async throws { try await PostgresNIODriverClaims.d1.verify() }
+    func testNeverSentOrUnknown() async throws { try await PostgresNIODriverClaims.d2.verify() }
     func testCommitAnsweredRollback() async throws { try await PostgresNIODriverClaims.d3.verify() }
     func testWithTransactionReportsSuccess() async throws { try await PostgresNIODriverClaims.d3WithTransaction.verify() }
     func testNoSilentRetry() async throws { try await PostgresNIODriverClaims.d4.verify() }
