@@ -85,7 +85,7 @@ driver_version=${versions%% *}
 echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version"
 driver_started=$(date +%s)
 if swift build --build-tests --traits PostgresNIO --scratch-path .build-nio; then
-  indoubt_junit_args drivers
+  indoubt_junit_args drivers 2
   INDOUBT_PG=$driver_version swift test --skip-build --traits PostgresNIO --scratch-path .build-nio "${junit[@]}" \
     --attachments-path runs/attachments --filter 'DriverClaims' || status=1
   indoubt_junit_check drivers || status=1
