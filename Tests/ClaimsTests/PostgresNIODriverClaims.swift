@@ -14,9 +14,13 @@ struct PostgresNIODriverClaims {
     static let d4 = DriverClaims.noSilentRetry(.postgresNIO)
     static let d5 = DriverClaims.mitigationsResolveEverything(.postgresNIO)
     static let d3WithTransaction = PostgresNIOFindings.withTransactionReportsSuccess
+    static let d1WithoutWrapper = PostgresNIOFindings.noDeadlineOfItsOwn
 
     @Test("D1 (postgres-nio): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
     func d1() async throws { try await Self.d1.verify() }
+
+    @Test("D1 (postgres-nio 1.33.2): without a wrapper, a call whose COMMIT acknowledgement is lost waits out the fault")
+    func d1WithoutWrapper() async throws { try await Self.d1WithoutWrapper.verify() }
 
     @Test("D2 (postgres-nio): an error after COMMIT was sent is info, and the table says why it must be")
     func d2() async throws { try await Self.d2.verify() }
@@ -37,6 +41,7 @@ struct PostgresNIODriverClaims {
 /// The same claims through XCTest.
 final class PostgresNIODriverClaimsXCTests: XCTestCase {
     func testLostAcknowledgementEndsInTime() async throws { try await PostgresNIODriverClaims.d1.verify() }
+    func testNoDeadlineOfItsOwn() async throws { try await PostgresNIODriverClaims.d1WithoutWrapper.verify() }
     func testNeverSentOrUnknown() async throws { try await PostgresNIODriverClaims.d2.verify() }
     func testCommitAnsweredRollback() async throws { try await PostgresNIODriverClaims.d3.verify() }
     func testWithTransactionReportsSuccess() async throws { try await PostgresNIODriverClaims.d3WithTransaction.verify() }
