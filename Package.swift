@@ -9,9 +9,15 @@ let package = Package(
         .library(name: "InDoubtTesting", targets: ["InDoubtTesting"]),
         .executable(name: "indoubt", targets: ["indoubt"]),
     ],
+    traits: [
+        // postgres-nio as a second driver (issue 15). Off by default so that a plain
+        // `swift build` does not pay its build time: `swift build --traits PostgresNIO`.
+        .trait(name: "PostgresNIO", description: "Adds the postgres-nio driver (indoubt run --driver postgres-nio)."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -24,6 +30,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgresNIO"])),
             ]
         ),
         .target(
@@ -44,7 +51,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ClaimsTests",
-            dependencies: ["InDoubt", "InDoubtTesting"]
+            dependencies: [
+                "InDoubt", "InDoubtTesting",
+                // postgres-nio's own API, for the findings that need it (PostgresNIOFindings).
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgresNIO"])),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -78,6 +78,8 @@ claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|
 # Testing, which runs every test of a process at once, they made the late-COMMIT claims'
 # heal and fence late (seen: "no session was left to fence"), so they get a run of their own.
 replication_claims='ReplicationClaims|CancelledWaitClaims|FailoverResolutionClaims'
+# The driver claims time calls against their deadlines: they too run on their own, below.
+driver_claims='DriverClaims'
 
 status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
@@ -85,7 +87,7 @@ status=0
 compose_suites='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests'
 phase "build and unit"
 indoubt_junit_args unit
-swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$compose_suites" "$@" || status=$?
+swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
@@ -105,6 +107,26 @@ for version in $versions; do
   INDOUBT_PG=$version swift test --skip-build "${junit[@]}" --attachments-path runs/attachments --filter "$replication_claims" || status=1
   indoubt_junit_check "replication-pg$version" || status=1
 done
+
+# The driver claims (issue 15, Tests/ClaimsTests/DriverClaims.swift) for every driver: libpq's
+# and postgres-nio's, which exist only in a build with the package trait PostgresNIO. That
+# build has a scratch path of its own, so the plain build above keeps its cache and never
+# compiles postgres-nio. One version (the first of the loop above) is enough: the claims are
+# about the drivers, not the server.
+driver_version=${versions%% *}
+phase "driver claims (postgres-nio build)"
+echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version"
+driver_started=$(date +%s)
+if swift build --build-tests --traits PostgresNIO --scratch-path .build-nio; then
+  indoubt_junit_args drivers 2
+  INDOUBT_PG=$driver_version swift test --skip-build --traits PostgresNIO --scratch-path .build-nio "${junit[@]}" \
+    --attachments-path runs/attachments --filter 'DriverClaims' || status=1
+  indoubt_junit_check drivers || status=1
+else
+  echo "ci/test.sh: the build with --traits PostgresNIO failed" >&2
+  status=1
+fi
+echo "ci/test.sh: the driver step took $(( $(date +%s) - driver_started )) s"
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).

@@ -30,7 +30,7 @@ public final class ClaimContext: Sendable {
         inSwiftTesting = Test.current != nil
     }
 
-    /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:readInterval:)``,
+    /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:readInterval:driver:)``,
     /// keeping its report folder until the claim is over.
     ///
     /// - Parameter target: What the experiment talks to instead of ``server`` itself: a
@@ -40,11 +40,12 @@ public final class ClaimContext: Sendable {
         on target: (any ExperimentTarget)? = nil,
         writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500), faults: [FaultSchedule],
         strategy: any CommitStrategy = NaiveStrategy(), fence: Bool = true, client: ClientProfile = .application,
-        retryBudget: Duration = .seconds(30), readInterval: Duration? = nil
+        retryBudget: Duration = .seconds(30), readInterval: Duration? = nil, driver: DatabaseDriver = .libpq
     ) async throws -> ClaimRun {
         let run = try await ClaimRun.run(
             on: target ?? server, writes: writes, clients: clients, timeout: timeout, faults: faults, strategy: strategy,
-            keepReport: true, fence: fence, client: client, retryBudget: retryBudget, readInterval: readInterval)
+            keepReport: true, fence: fence, client: client, retryBudget: retryBudget, readInterval: readInterval,
+            driver: driver)
         state.withLock { $0.reports.append(run) }
         return run
     }

@@ -43,7 +43,7 @@ public struct ClaimRun: Sendable {
         on node: any ExperimentTarget, writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500),
         faults: [FaultSchedule], strategy: any CommitStrategy = NaiveStrategy(), keepReport: Bool = false,
         fence: Bool = true, client: ClientProfile = .application, retryBudget: Duration = .seconds(30),
-        readInterval: Duration? = nil
+        readInterval: Duration? = nil, driver: DatabaseDriver = .libpq
     ) async throws -> ClaimRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-report-\(UUID().uuidString)")
         defer { if !keepReport { try? FileManager.default.removeItem(at: folder) } }
@@ -52,6 +52,7 @@ public struct ClaimRun: Sendable {
             client: client, fence: fence)
         configuration.outputFolder = folder
         configuration.readInterval = readInterval
+        configuration.driver = driver
         let outcome = try await Experiment(configuration: configuration, target: node).run()
 
         let history = try HistoryReader.read(RunFolder(folder).history)

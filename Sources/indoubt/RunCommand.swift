@@ -64,6 +64,13 @@ struct RunCommand: AsyncParsableCommand {
         discussion: ClientProfile.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")))
     var client: String = ClientProfile.application.rawValue
 
+    @Option(help: ArgumentHelp(
+        "The client library the workload goes through: \(DatabaseDriver.allCases.map(\.rawValue).joined(separator: ", ")).",
+        discussion: "libpq: the harness's own client, with its deadlines. postgres-nio: vapor/postgres-nio \(DatabaseDriver.postgresNIOVersion), "
+            + "with the adapter's deadline; only in a build with the package trait PostgresNIO (swift build --traits PostgresNIO). "
+            + "The set-up, the fence, the resolution and the final read always use libpq."))
+    var driver: String = DatabaseDriver.libpq.rawValue
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
         "Terminate the clients' sessions, and wait for them, before resolving (the default). --no-fence shows the trap: a COMMIT retransmitted after the heal lands after the resolver's verdict."))
     var fence = true
@@ -137,7 +144,7 @@ struct RunCommand: AsyncParsableCommand {
                     fflush(nil)
                 }
                 print(cluster.description)
-                print("\(configuration.writes) writes, \(configuration.clients) \(configuration.client.rawValue) clients, strategy \(configuration.strategy.name)"
+                print("\(configuration.writes) writes, \(configuration.clients) \(configuration.client.rawValue) clients on \(configuration.driver), strategy \(configuration.strategy.name)"
                       + (configuration.fence ? "" : ", UNFENCED") + ", faults: "
                       + (configuration.faults.isEmpty ? "none" : configuration.faults.map(\.description).joined(separator: "; ")))
             }
@@ -182,7 +189,7 @@ struct RunCommand: AsyncParsableCommand {
         let info = RunInfo(
             postgresVersion: cluster.postgresVersion, backend: cluster.target.backendName, fault: configuration.faultName,
             strategy: configuration.strategy.name, clients: configuration.clients, durationSeconds: 0,
-            client: configuration.client.rawValue, fenced: configuration.fence)
+            client: configuration.client.rawValue, fenced: configuration.fence, driver: configuration.driver.description)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Analysis(timeline: false).conclude(run: info, complete: false).results.write(to: RunFolder(folder).results)
@@ -202,6 +209,10 @@ struct RunCommand: AsyncParsableCommand {
         guard let clientProfile = ClientProfile(rawValue: client) else {
             throw ValidationError("unknown client '\(client)'; choose one of: \(ClientProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard let driver = DatabaseDriver(rawValue: driver) else {
+            throw ValidationError("unknown driver '\(self.driver)'; choose one of: \(DatabaseDriver.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let reason = driver.unavailableReason { throw ValidationError(reason) }
         guard let timeout = DurationParser.parse(timeout), timeout > .zero else {
             throw ValidationError("--timeout must be a duration longer than 0 such as 500ms or 1s, not '\(self.timeout)'")
         }
@@ -244,6 +255,7 @@ struct RunCommand: AsyncParsableCommand {
             writes: writes, clients: clients, timeout: timeout, retryBudget: retryBudget, faults: faults, strategy: strategy,
             client: clientProfile, fence: fence)
         configuration.readInterval = readInterval
+        configuration.driver = driver
         do {
             try configuration.validate()
         } catch let error as ExperimentError {

@@ -53,9 +53,9 @@ struct SilentRollbackRun {
 
     let run: ClaimRun
 
-    static func run(_ claim: ClaimContext, readsTag: Bool) async throws -> SilentRollbackRun {
+    static func run(_ claim: ClaimContext, readsTag: Bool, driver: DatabaseDriver = .libpq) async throws -> SilentRollbackRun {
         SilentRollbackRun(run: try await claim.run(
-            writes: writes, timeout: .seconds(10), faults: [], strategy: SwallowingClient(readsTag: readsTag)))
+            writes: writes, timeout: .seconds(10), faults: [], strategy: SwallowingClient(readsTag: readsTag), driver: driver))
     }
 
     /// Elements whose last completion in history.jsonl is `type`.

@@ -9,7 +9,7 @@ struct RunResultsTests {
         "unacknowledged_elements", "ack_rate", "loss_rate", "unacknowledged_success_rate",
         "unexpected", "duplicates", "indeterminate", "unresolved", "misresolved",
         "postgres_version", "backend", "fault", "strategy", "clients", "duration_s",
-        "writes_per_s", "client", "fenced", "lost_elements", "unexpected_elements", "duplicate_elements",
+        "writes_per_s", "client", "fenced", "driver", "lost_elements", "unexpected_elements", "duplicate_elements",
         "unresolved_elements", "misresolved_elements", "failed_but_present", "failed_but_present_elements", "read_then_lost", "read_then_lost_elements", "errored_applied",
         "errored_not_applied", "complete", "invariants_hold",
         "final_read_node", "promoted_node", "promotion_s", "failover_s", "first_ack_after_failover_s",

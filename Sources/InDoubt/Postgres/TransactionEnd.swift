@@ -6,7 +6,7 @@
 /// errors reports the write acknowledged although nothing was applied (pgjdbc #1697 and
 /// rust-postgres #1334 shipped that bug). Every strategy ends its transactions here, so
 /// that no write is acknowledged without its tag being read.
-extension PostgresConnection {
+extension DatabaseConnection {
     /// Sends `COMMIT` (phase `.commit`: once sent, it may apply) and returns its result.
     ///
     /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/rolledBack`` when the server

@@ -57,6 +57,6 @@ public struct Analysis: Sendable {
         let (result, topology) = (self.result, self.topology)
         return Conclusion(
             result: result, results: RunResults(result: result, run: info, complete: complete, topology: topology),
-            summary: Summary(result, complete: complete, fenced: info.fenced ?? true, topology: topology), timeline: timeline)
+            summary: Summary(result, complete: complete, fenced: info.fenced ?? true, topology: topology, driver: info.driver), timeline: timeline)
     }
 }

@@ -16,12 +16,16 @@ public struct RunInfo: Sendable, Equatable, Codable {
     public var client: String?
     /// Whether the clients' sessions were fenced before resolution; `nil` when not recorded.
     public var fenced: Bool?
+    /// The client library the workload went through, with its version (`libpq 15.18`,
+    /// `postgres-nio 1.33.2`); `nil` when not recorded.
+    public var driver: String?
 
     /// Creates a description of a run.
     public init(
         postgresVersion: String, backend: String, fault: String, strategy: String, clients: Int,
-        durationSeconds: Double, client: String? = nil, fenced: Bool? = nil
+        durationSeconds: Double, client: String? = nil, fenced: Bool? = nil, driver: String? = nil
     ) {
+        self.driver = driver
         self.postgresVersion = postgresVersion
         self.backend = backend
         self.fault = fault

@@ -59,6 +59,9 @@ public struct RunResults: Sendable, Equatable, Codable {
     /// Whether the sessions were fenced before resolution; `false` for a `--no-fence` run,
     /// whose verdicts may precede a late COMMIT; `null` in older results.
     public var fenced: Bool?
+    /// The workload's driver and its version (`libpq 15.18`, `postgres-nio 1.33.2`);
+    /// `null` in older results.
+    public var driver: String?
     /// The lost elements.
     public var lostElements: [Int]
     /// The unexpected elements.
@@ -130,6 +133,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         durationS = run.durationSeconds
         client = run.client
         fenced = run.fenced
+        driver = run.driver
         writesPerS = run.durationSeconds > 0 && run.durationSeconds.isFinite
             ? Double(result.total) / run.durationSeconds : nil
         lostElements = result.lost
@@ -165,7 +169,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         case backend, fault, strategy, clients
         case durationS = "duration_s"
         case writesPerS = "writes_per_s"
-        case client, fenced
+        case client, fenced, driver
         case lostElements = "lost_elements"
         case unexpectedElements = "unexpected_elements"
         case duplicateElements = "duplicate_elements"
@@ -212,6 +216,7 @@ public struct RunResults: Sendable, Equatable, Codable {
         try container.encode(writesPerS, forKey: .writesPerS)
         try container.encode(client, forKey: .client)
         try container.encode(fenced, forKey: .fenced)
+        try container.encode(driver, forKey: .driver)
         try container.encode(lostElements, forKey: .lostElements)
         try container.encode(unexpectedElements, forKey: .unexpectedElements)
         try container.encode(duplicateElements, forKey: .duplicateElements)

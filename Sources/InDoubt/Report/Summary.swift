@@ -28,9 +28,13 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
     /// The final read's node and the failover's timing; named only for a run with a
     /// topology fault.
     public var topology: TopologyReport
+    /// The workload's driver and its version, named when recorded (``RunInfo/driver``).
+    public var driver: String?
 
     /// Creates the summary of a result.
-    public init(_ result: SetCheckResult, complete: Bool = true, fenced: Bool = true, topology: TopologyReport = TopologyReport()) {
+    public init(_ result: SetCheckResult, complete: Bool = true, fenced: Bool = true, topology: TopologyReport = TopologyReport(),
+                driver: String? = nil) {
+        self.driver = driver
         self.result = result
         self.complete = complete
         self.fenced = fenced
@@ -83,6 +87,9 @@ public struct Summary: Sendable, Equatable, CustomStringConvertible {
         }
         if !fenced {
             lines.append(Self.unfencedWarning)
+        }
+        if let driver {
+            lines.append("driver: \(driver)")
         }
         lines.append(Self.line(result.lost, "lost"))
         lines.append(Self.line(result.unexpected, "unexpected"))

@@ -9,7 +9,9 @@ public final class ClientSession: Sendable {
     /// failover a new connection reaches the new primary.
     private let options: @Sendable () -> ConnectionOptions
     private let backends: BackendRegistry
-    private let current = Mutex<PostgresConnection?>(nil)
+    /// The client library its connections go through.
+    public let driver: DatabaseDriver
+    private let current = Mutex<(any DatabaseConnection)?>(nil)
     /// The executor the client's task prefers; its connections work on the same queue.
     let executor: SerialQueueExecutor?
 
@@ -19,8 +21,10 @@ public final class ClientSession: Sendable {
     private let beforeConnect: @Sendable () async -> Void
 
     init(client: Int, options: @escaping @Sendable () -> ConnectionOptions, backends: BackendRegistry,
-         executor: SerialQueueExecutor? = nil, beforeConnect: @escaping @Sendable () async -> Void = {}) {
+         executor: SerialQueueExecutor? = nil, driver: DatabaseDriver = .libpq,
+         beforeConnect: @escaping @Sendable () async -> Void = {}) {
         self.client = client
+        self.driver = driver
         self.options = options
         self.beforeConnect = beforeConnect
         self.backends = backends
@@ -33,11 +37,11 @@ public final class ClientSession: Sendable {
 
     /// The open connection, or a new one (whose backend pid is recorded before use).
     /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
-    public func connection(deadline: Deadline) async throws -> PostgresConnection {
+    public func connection(deadline: Deadline) async throws -> any DatabaseConnection {
         if let open = current.withLock({ $0 }), open.isUsable { return open }
         await beforeConnect()
         let server = options()
-        let connection = try await PostgresConnection.connect(server, deadline: deadline, queue: executor?.queue)
+        let connection = try await driver.connect(server, deadline: deadline, queue: executor?.queue)
         backends.record(connection.backendPID, localPort: connection.localPort, server: BackendRegistry.server(server))
         current.withLock { $0 = connection }
         return connection

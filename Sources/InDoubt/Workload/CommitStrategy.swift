@@ -11,7 +11,7 @@ public protocol CommitStrategy: Sendable {
     /// Server settings the strategy needs (two-phase commit needs prepared transactions).
     var serverSettings: [String: String] { get }
     /// Creates the tables the strategy needs besides `set_app` (which exists, empty).
-    func prepare(_ admin: PostgresConnection, deadline: Deadline) async throws
+    func prepare(_ admin: any DatabaseConnection, deadline: Deadline) async throws
     /// Performs one write and reports how it ended.
     func write(_ context: WriteContext) async -> WriteCompletion
     /// Decides the fate of indeterminate writes. Runs after the heal and the fencing, so
@@ -23,19 +23,19 @@ public protocol CommitStrategy: Sendable {
     /// also change the server (finish prepared transactions) before the final read.
     ///
     /// - Returns: verdicts by element.
-    func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+    func resolve(_ writes: [IndeterminateWrite], admin: any DatabaseConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict]
     /// What the strategy finds of its own on the server after the final read that should
     /// not be there (two-phase commit: transactions prepared after its resolution, which an
     /// unfenced run can leave), one description each. Empty by default.
-    func leftovers(admin: PostgresConnection, deadline: Deadline) async throws -> [String]
+    func leftovers(admin: any DatabaseConnection, deadline: Deadline) async throws -> [String]
 }
 
 extension CommitStrategy {
     public var serverSettings: [String: String] { [:] }
-    public func prepare(_ admin: PostgresConnection, deadline: Deadline) async throws {}
+    public func prepare(_ admin: any DatabaseConnection, deadline: Deadline) async throws {}
     /// Resolves nothing: every indeterminate write stays unresolved.
-    public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+    public func resolve(_ writes: [IndeterminateWrite], admin: any DatabaseConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict] { [:] }
-    public func leftovers(admin: PostgresConnection, deadline: Deadline) async throws -> [String] { [] }
+    public func leftovers(admin: any DatabaseConnection, deadline: Deadline) async throws -> [String] { [] }
 }

@@ -118,7 +118,8 @@ public struct Experiment: Sendable {
             postgresVersion: postgresVersion, backend: target.backendName, fault: configuration.faultName,
             strategy: configuration.strategy.name, clients: configuration.clients,
             durationSeconds: duration.seconds,
-            client: configuration.client.rawValue, fenced: configuration.fence)
+            client: configuration.client.rawValue, fenced: configuration.fence,
+            driver: configuration.driver.description)
         let conclusion = analysis.withLock { $0.conclude(run: info, complete: true) }
         if let folder = configuration.outputFolder {
             try conclusion.store(in: RunFolder(folder))
@@ -168,7 +169,8 @@ public struct Experiment: Sendable {
         let (target, name, profile) = (self.target, "indoubt-client-\(client)-\(incarnation)", configuration.client)
         let session = ClientSession(
             client: client, options: { target.connectionOptions(applicationName: name).with(profile) },
-            backends: backends, executor: executor, beforeConnect: { await nemesis.beforeConnect() })
+            backends: backends, executor: executor, driver: configuration.driver,
+            beforeConnect: { await nemesis.beforeConnect() })
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
             history.append(process: .client(client), type: .invoke, f: .add, value: element)

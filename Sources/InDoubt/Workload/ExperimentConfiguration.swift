@@ -41,6 +41,10 @@ public struct ExperimentConfiguration: Sendable {
     /// read (the kernel's retransmissions back off exponentially: about 3 s after a 2 s
     /// fault, 6 s after a 5 s one).
     public var drainTimeout: Duration = .seconds(20)
+    /// The client library the workload's clients go through (libpq by default; postgres-nio
+    /// in a build with the trait `PostgresNIO`). The harness's own connections (set-up,
+    /// fence, resolution, final read) always use libpq.
+    public var driver: DatabaseDriver = .libpq
 
     /// The article's defaults, with no fault.
     public init() {}
@@ -77,6 +81,7 @@ public struct ExperimentConfiguration: Sendable {
         if let readInterval, readInterval <= .zero {
             throw ExperimentError.invalid("--read-every must be longer than 0")
         }
+        if let reason = driver.unavailableReason { throw ExperimentError.invalid(reason) }
         guard retryBudget > .zero else { throw ExperimentError.invalid("--retry-for must be longer than 0") }
         for schedule in faults {
             if let duration = schedule.duration, duration <= .zero {

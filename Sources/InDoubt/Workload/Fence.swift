@@ -5,7 +5,7 @@ public enum Fence {
     /// Terminates every backend in `pids` (except `admin`'s own) and waits until none is left.
     /// - Returns: how many were still alive and had to be terminated.
     @discardableResult
-    public static func terminate(_ pids: Set<Int32>, via admin: PostgresConnection, deadline: Deadline) async throws -> Int {
+    public static func terminate(_ pids: Set<Int32>, via admin: any DatabaseConnection, deadline: Deadline) async throws -> Int {
         let others = pids.subtracting([admin.backendPID])
         guard !others.isEmpty else { return 0 }
         let array = "{" + others.sorted().map(String.init).joined(separator: ",") + "}"
@@ -29,7 +29,7 @@ public enum Fence {
     /// from its intent log, which knows the names its sessions carried but not their pids.
     /// - Returns: how many were terminated.
     @discardableResult
-    public static func terminate(applicationNames: Set<String>, via admin: PostgresConnection, deadline: Deadline) async throws -> Int {
+    public static func terminate(applicationNames: Set<String>, via admin: any DatabaseConnection, deadline: Deadline) async throws -> Int {
         guard !applicationNames.isEmpty else { return 0 }
         let names = SQLText.array(applicationNames.sorted())
         let rows = try await admin.query(

@@ -41,7 +41,7 @@ struct TimelineSummaryTable {
             html += "<td class=\"elements\">\(TimelineFormat.escape(row.elements ?? ""))</td></tr>"
         }
         html += "</tbody></table>"
-        let summary = Summary(result, complete: results.complete, fenced: results.fenced ?? true)
+        let summary = Summary(result, complete: results.complete, fenced: results.fenced ?? true, driver: results.driver)
         html += "<pre id=\"summary-text\">\(TimelineFormat.escape(summary.text))</pre>"
         return html
     }

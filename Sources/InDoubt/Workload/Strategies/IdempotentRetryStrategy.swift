@@ -15,7 +15,7 @@ public struct IdempotentRetryStrategy: CommitStrategy {
 
     public var name: String { "idempotent" }
 
-    public func prepare(_ admin: PostgresConnection, deadline: Deadline) async throws {
+    public func prepare(_ admin: any DatabaseConnection, deadline: Deadline) async throws {
         _ = try await admin.query("ALTER TABLE set_app ADD COLUMN request_key uuid UNIQUE", deadline: deadline)
     }
 
@@ -41,7 +41,7 @@ public struct IdempotentRetryStrategy: CommitStrategy {
         }
     }
 
-    public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+    public func resolve(_ writes: [IndeterminateWrite], admin: any DatabaseConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict] {
         let keys = writes.compactMap { $0.token.flatMap(UUID.init(uuidString:))?.uuidString.lowercased() }
         guard !keys.isEmpty else { return Self.verdicts(writes, present: []) }

@@ -23,7 +23,7 @@ public struct LedgerStrategy: CommitStrategy {
 
     public var name: String { "ledger" }
 
-    public func prepare(_ admin: PostgresConnection, deadline: Deadline) async throws {
+    public func prepare(_ admin: any DatabaseConnection, deadline: Deadline) async throws {
         _ = try await admin.query(
             "DROP TABLE IF EXISTS indoubt_ledger; CREATE TABLE indoubt_ledger (txn_id uuid PRIMARY KEY, element int NOT NULL)",
             deadline: deadline)
@@ -59,7 +59,7 @@ public struct LedgerStrategy: CommitStrategy {
         return completion
     }
 
-    public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+    public func resolve(_ writes: [IndeterminateWrite], admin: any DatabaseConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict] {
         let ids = writes.compactMap { $0.token.flatMap(UUID.init(uuidString:))?.uuidString.lowercased() }
         var present: Set<String> = []

@@ -76,7 +76,7 @@ public struct TransactionStatusStrategy: CommitStrategy {
     /// future there and else its status, in one query each; then the verdicts of
     /// ``verdict(for:answer:serverTimeline:)``. An id in the future is not passed to the
     /// status function (which would raise an error and fail every other id's lookup).
-    public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+    public func resolve(_ writes: [IndeterminateWrite], admin: any DatabaseConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict] {
         let tokens = writes.compactMap { $0.token.flatMap(Token.init) }
         var answers: [UInt64: StatusAnswer] = [:]

@@ -57,7 +57,7 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
         return Int(gid.dropFirst(gidPrefix.count + 1))
     }
 
-    public func prepare(_ admin: PostgresConnection, deadline: Deadline) async throws {
+    public func prepare(_ admin: any DatabaseConnection, deadline: Deadline) async throws {
         let setting = try await admin.query("SHOW max_prepared_transactions", deadline: deadline).rows.first?.string(0)
         guard let limit = setting.flatMap(Int.init), limit > 0 else {
             throw TwoPhaseCommitError(description:
@@ -98,7 +98,7 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
         }
     }
 
-    public func resolve(_ writes: [IndeterminateWrite], admin: PostgresConnection, deadline: Deadline) async throws
+    public func resolve(_ writes: [IndeterminateWrite], admin: any DatabaseConnection, deadline: Deadline) async throws
         -> [Int: ResolutionVerdict] {
         // 1. Finish every prepared transaction of this run.
         let found = try await preparedGIDs(admin, deadline: deadline)
@@ -144,12 +144,12 @@ public struct TwoPhaseCommitStrategy: CommitStrategy {
     /// This run's transactions still prepared after the final read: after a fenced
     /// resolution none; unfenced, a PREPARE retransmitted after the heal lands after the
     /// resolver looked, and its transaction stays prepared, holding its locks.
-    public func leftovers(admin: PostgresConnection, deadline: Deadline) async throws -> [String] {
+    public func leftovers(admin: any DatabaseConnection, deadline: Deadline) async throws -> [String] {
         try await preparedGIDs(admin, deadline: deadline).map { "\($0) is prepared, after the resolution" }
     }
 
     /// This run's gids in `pg_prepared_xacts`, sorted.
-    private func preparedGIDs(_ admin: PostgresConnection, deadline: Deadline) async throws -> [String] {
+    private func preparedGIDs(_ admin: any DatabaseConnection, deadline: Deadline) async throws -> [String] {
         let rows = try await admin.query(
             "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, $2::int) = $1 ORDER BY gid",
             [gidPrefix + "_", String(gidPrefix.count + 1)], deadline: deadline).rows

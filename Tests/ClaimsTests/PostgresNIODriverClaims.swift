@@ -1,0 +1,51 @@
+#if PostgresNIO
+import InDoubt
+import InDoubtTesting
+import Testing
+import XCTest
+
+/// Issue 15's driver claims through postgres-nio (``DatabaseDriver/postgresNIO``): only in a
+/// build with the trait `PostgresNIO`.
+@Suite("Drivers on trial: postgres-nio")
+struct PostgresNIODriverClaims {
+    static let d1 = DriverClaims.lostAcknowledgementEndsInTime(.postgresNIO)
+    static let d2 = DriverClaims.neverSentOrUnknown(.postgresNIO)
+    static let d3 = DriverClaims.commitAnsweredRollback(.postgresNIO)
+    static let d4 = DriverClaims.noSilentRetry(.postgresNIO)
+    static let d5 = DriverClaims.mitigationsResolveEverything(.postgresNIO)
+    static let d3WithTransaction = PostgresNIOFindings.withTransactionReportsSuccess
+    static let d1WithoutWrapper = PostgresNIOFindings.noDeadlineOfItsOwn
+
+    @Test("D1 (postgres-nio): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
+    func d1() async throws { try await Self.d1.verify() }
+
+    @Test("D1 (postgres-nio 1.33.2): without a wrapper, a call whose COMMIT acknowledgement is lost waits out the fault")
+    func d1WithoutWrapper() async throws { try await Self.d1WithoutWrapper.verify() }
+
+    @Test("D2 (postgres-nio): an error after COMMIT was sent is info, and the table says why it must be")
+    func d2() async throws { try await Self.d2.verify() }
+
+    @Test("D3 (postgres-nio): a COMMIT answered ROLLBACK after a swallowed error comes back as a ROLLBACK tag, no error, and is recorded fail")
+    func d3() async throws { try await Self.d3.verify() }
+
+    @Test("D3 (postgres-nio 1.33.2): withTransaction returns success for a transaction whose COMMIT the server answered ROLLBACK")
+    func d3WithTransaction() async throws { try await Self.d3WithTransaction.verify() }
+
+    @Test("D4 (postgres-nio): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
+    func d4() async throws { try await Self.d4.verify() }
+
+    @Test("D5 (postgres-nio): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates")
+    func d5() async throws { try await Self.d5.verify() }
+}
+
+/// The same claims through XCTest.
+final class PostgresNIODriverClaimsXCTests: XCTestCase {
+    func testLostAcknowledgementEndsInTime() async throws { try await PostgresNIODriverClaims.d1.verify() }
+    func testNoDeadlineOfItsOwn() async throws { try await PostgresNIODriverClaims.d1WithoutWrapper.verify() }
+    func testNeverSentOrUnknown() async throws { try await PostgresNIODriverClaims.d2.verify() }
+    func testCommitAnsweredRollback() async throws { try await PostgresNIODriverClaims.d3.verify() }
+    func testWithTransactionReportsSuccess() async throws { try await PostgresNIODriverClaims.d3WithTransaction.verify() }
+    func testNoSilentRetry() async throws { try await PostgresNIODriverClaims.d4.verify() }
+    func testMitigationsResolveEverything() async throws { try await PostgresNIODriverClaims.d5.verify() }
+}
+#endif
