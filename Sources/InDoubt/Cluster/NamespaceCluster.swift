@@ -88,13 +88,13 @@ public final class NamespaceCluster: Sendable {
         templateCache: URL?, logger: Logger
     ) async throws -> NamespaceCluster {
         try Prerequisites.require()
-        let reaped = try await Blocking.run { try Reaper.reap() }
+        let reaped = try await SlotRegistry.locked { try Reaper.reap() }
         if !reaped.isEmpty {
             logger.notice("reaped what dead runs left: \(reaped)")
         }
         let template = try await TemplateCache.template(for: installation, in: templateCache ?? TemplateCache.directory)
         let owner = ProcessIdentity.current
-        let slot = try await Blocking.run { try SlotRegistry.claim(owner: owner) }
+        let slot = try await SlotRegistry.locked { try SlotRegistry.claim(owner: owner) }
         let folder = Naming.folder(slot: slot, owner: owner.pid)
         let subnet = Naming.subnet(slot: slot)
         do {
@@ -127,7 +127,7 @@ public final class NamespaceCluster: Sendable {
             logger.info("cluster slot \(slot): \(nodes.count) node(s) of PostgreSQL \(installation.version) ready\(topology)")
             return cluster
         } catch {
-            _ = try? await Blocking.run { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
+            _ = try? await SlotRegistry.locked { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
             throw error
         }
     }
@@ -163,7 +163,7 @@ public final class NamespaceCluster: Sendable {
         }
         // Under the machine-wide lock, so that no claim sees the slot half released.
         let slot = self.slot
-        _ = try? await Blocking.run { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
+        _ = try? await SlotRegistry.locked { try SlotRegistry.withLock { Reaper.tearDown(slot: slot) } }
         _ = Self.live.withLock { $0.removeValue(forKey: slot) }
     }
 

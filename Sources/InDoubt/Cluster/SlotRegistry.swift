@@ -15,6 +15,18 @@ public enum SlotRegistry {
 
     static var slotsDirectory: URL { Naming.stateDirectory.appendingPathComponent("slots") }
 
+    /// The gate every task of this process passes before it waits on the machine-wide lock:
+    /// tasks queued on the `flock` itself would each hold a dispatch thread, and with dozens
+    /// of clusters starting at once (a claims run) they took every thread the lock's holder
+    /// needed to finish (seen: a hung run, 25 threads in `flock`).
+    static let gate = AsyncGate()
+
+    /// Runs `body`, which may take the machine-wide lock, on ``Blocking``, after this process's
+    /// earlier users of the lock are done.
+    static func locked<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await gate.pass { try await Blocking.run(body) }
+    }
+
     /// Runs `body` while holding the machine-wide InDoubt lock (an `flock` on
     /// `STATE/lock`), so that claims and reaping never race.
     static func withLock<T>(_ body: () throws -> T) throws -> T {

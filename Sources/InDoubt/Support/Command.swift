@@ -67,16 +67,19 @@ public enum Command {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try? stdin.fileHandleForWriting.close()
         }
-        // Read both pipes concurrently so that neither can fill up and stall the child.
-        let group = DispatchGroup()
+        // Read both pipes concurrently so that neither can fill up and stall the child. The
+        // second reader gets a thread of its own: this call already holds one of the dispatch
+        // pool's threads, and with the pool full of such calls a reader queued there would
+        // never run (seen: a claims run hung with every worker thread waiting).
+        let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var errorData = Data()
-        group.enter()
-        Blocking.queue.async {
-            errorData = stderr.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        let errorReader = stderr.fileHandleForReading
+        Thread.detachNewThread {
+            errorData = errorReader.readDataToEndOfFile()
+            done.signal()
         }
         let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        done.wait()
         process.waitUntilExit()
         let output = Output(
             status: process.terminationStatus,

@@ -1,0 +1,44 @@
+import Synchronization
+import Testing
+@testable import InDoubt
+
+/// The gate before the machine-wide lock: one task inside at a time, and every task through.
+@Suite("AsyncGate")
+struct AsyncGateTests {
+    /// Who is inside, the most ever inside at once, and who passed.
+    final class Tally: Sendable {
+        private let state = Mutex((inside: 0, most: 0, passed: [Int]()))
+        func enter() { state.withLock { $0.inside += 1; $0.most = max($0.most, $0.inside) } }
+        func leave(_ index: Int) { state.withLock { $0.inside -= 1; $0.passed.append(index) } }
+        var most: Int { state.withLock { $0.most } }
+        var passed: [Int] { state.withLock { $0.passed } }
+    }
+
+    @Test("200 tasks pass one at a time, each exactly once")
+    func oneAtATime() async throws {
+        let gate = AsyncGate()
+        let tally = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    try await gate.pass {
+                        tally.enter()
+                        try await Task.sleep(for: .microseconds(200))
+                        tally.leave(index)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(tally.most == 1)
+        #expect(tally.passed.sorted() == Array(0..<200))
+    }
+
+    @Test("a body that throws leaves the gate open for the next")
+    func throwingBodyLeaves() async throws {
+        struct Refused: Error {}
+        let gate = AsyncGate()
+        await #expect(throws: Refused.self) { try await gate.pass { throw Refused() } }
+        #expect(await gate.pass { 7 } == 7)
+    }
+}
