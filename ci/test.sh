@@ -73,7 +73,8 @@ source ci/junit-lib.sh
 # the fence (about 3 and 6.2 s after it was sent). Run alongside everything else on 2 cores
 # (the kill -9 loop, pgbench, Chromium, four parallel clusters), a heal came up to 3 s late
 # and the retransmission landed before the fence, so they run on their own, per version.
-claims='ExperimentClaims|ResolutionClaims|RetryClaims|LateCommit|SilentRollback|TwoPhaseCommitClaims|ClientCrashRecovery'
+# '(^|\.)' keeps ResolutionClaims from matching FailoverResolutionClaims too.
+claims='ExperimentClaims|(^|\.)ResolutionClaims|RetryClaims|LateCommit|SilentRollback|TwoPhaseCommitClaims|ClientCrashRecovery'
 # The replication claims (R1-R5) start two nodes each: run beside the claims above, in Swift
 # Testing, which runs every test of a process at once, they made the late-COMMIT claims'
 # heal and fence late (seen: "no session was left to fence"), so they get a run of their own.
