@@ -87,6 +87,7 @@ struct ComposeReplicationProfileTests {
             _ = try await Self.eventually(standby, "SELECT count(*)::text FROM cut", is: ["0"])
             let effect = try await cluster.applyTopologyFault(.replicationCut)
             #expect(effect.evidence == "n1 drops \(standby.networkAddress!); n2 drops \(primary.networkAddress!)")
+            #expect(effect.nodes == ["n1", "n2"], "the timeline's node lanes need both ends")
             #expect(try await Self.rules(primary).contains("-A OUTPUT -d \(standby.networkAddress!)/32 -m comment --comment indoubt-replication-cut -j DROP"))
             #expect(try await Self.rules(standby).contains("-A INPUT -s \(primary.networkAddress!)/32 -m comment --comment indoubt-replication-cut -j DROP"))
             let host = try await Command.run(["iptables-save"], check: false).stdout
@@ -106,16 +107,16 @@ struct ComposeReplicationProfileTests {
         try await Self.withCluster(.async) { cluster in
             let (primary, standby) = (cluster.nodes[0], cluster.nodes[1])
             let paused = try await cluster.applyTopologyFault(.pausePrimary)
-            #expect(paused.node == "n1")
+            #expect(paused.node == "n1" && paused.nodes == ["n1"])
             await #expect(throws: PostgresError.self) { _ = try await Self.query(primary, "SELECT 1", within: .milliseconds(500)) }
             let resumed = try await cluster.healTopologyFault(.pausePrimary)
             #expect(resumed.evidence?.contains("docker unpause of n1") == true)
             #expect(try await Self.query(primary, "SELECT 1::text") == ["1"])
             let killed = try await cluster.applyTopologyFault(.killPrimary)
-            #expect(killed.node == "n1")
+            #expect(killed.node == "n1" && killed.nodes == ["n1"])
             await #expect(throws: PostgresError.self) { _ = try await Self.query(primary, "SELECT 1", within: .milliseconds(500)) }
             let failover = try await cluster.applyTopologyFault(.failover)
-            #expect(failover.node == "n2")
+            #expect(failover.node == "n2" && failover.nodes == ["n1", "n2"], "fenced, then promoted: \(failover.nodes)")
             #expect(failover.evidence?.hasPrefix("n1 fenced, n2 promoted in") == true, "\(failover.evidence ?? "")")
             #expect(failover.promotionTime.map { $0 < .seconds(10) } == true)
             #expect(cluster.primaryName == "n2")

@@ -33,11 +33,15 @@ extension ComposeCluster: TopologyTarget {
             let partition = kind == .replicationCut ? try replicationCut() : primaryIsolation()
             try await apply(partition)
             appliedPartitions.withLock { $0[kind] = partition }
-            return TopologyFaultEffect(evidence: partition.cuts
-                .map { "\($0.node) drops \($0.peers?.joined(separator: ", ") ?? "everything")" }.joined(separator: "; "))
+            return TopologyFaultEffect(
+                evidence: partition.cuts
+                    .map { "\($0.node) drops \($0.peers?.joined(separator: ", ") ?? "everything")" }.joined(separator: "; "),
+                nodes: partition.nodeNames)
         case .failover:
             let failover = try await failover()
-            return TopologyFaultEffect(evidence: failover.description, node: failover.newPrimary, promotionTime: failover.promotionTime)
+            return TopologyFaultEffect(
+                evidence: failover.description, node: failover.newPrimary, promotionTime: failover.promotionTime,
+                nodes: [failover.oldPrimary, failover.newPrimary])
         case .killPrimary:
             return try await killPrimary()
         case .pausePrimary:
@@ -51,6 +55,6 @@ extension ComposeCluster: TopologyTarget {
         if kind == .pausePrimary { return try await resumePaused() }
         guard let partition = appliedPartitions.withLock({ $0.removeValue(forKey: kind) }) else { return TopologyFaultEffect() }
         try await heal(partition)
-        return TopologyFaultEffect()
+        return TopologyFaultEffect(nodes: partition.nodeNames)
     }
 }

@@ -8,7 +8,7 @@ extension ComposeCluster {
         guard try await node.state() == "running" else { throw ClusterError.nodeNotRunning(node: node.name) }
         try await node.killServer()
         return TopologyFaultEffect(evidence: "SIGKILL to \(node.name)'s server (docker kill of container \(node.postgresContainer.prefix(12)))",
-                                   node: node.name)
+                                   node: node.name, nodes: [node.name])
     }
 
     /// `docker pause` of the current primary's server container: every process frozen, its
@@ -18,7 +18,8 @@ extension ComposeCluster {
         guard try await node.state() == "running" else { throw ClusterError.nodeNotRunning(node: node.name) }
         try await node.pauseServer(true)
         pausedNodes.withLock { _ = $0.insert(node.name) }
-        return TopologyFaultEffect(evidence: "docker pause of \(node.name)'s server container \(node.postgresContainer.prefix(12))", node: node.name)
+        return TopologyFaultEffect(evidence: "docker pause of \(node.name)'s server container \(node.postgresContainer.prefix(12))", node: node.name,
+                                   nodes: [node.name])
     }
 
     /// `docker unpause` of the containers ``pausePrimary()`` paused that are paused still (a
@@ -38,6 +39,6 @@ extension ComposeCluster {
                 resumed.append("\(name)'s server is no longer paused")
             }
         }
-        return TopologyFaultEffect(evidence: resumed.isEmpty ? nil : resumed.joined(separator: "; "), node: paused.first)
+        return TopologyFaultEffect(evidence: resumed.isEmpty ? nil : resumed.joined(separator: "; "), node: paused.first, nodes: paused)
     }
 }
