@@ -100,7 +100,10 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        let (_, replication) = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
+        let (configuration, replication) = try plan(folder: URL(fileURLWithPath: out ?? defaultFolder(), isDirectory: true))
+        if (backend ?? ServerBackendCatalog.defaultBackend.name) == ComposeBackend.name, configuration.faults.contains(where: { $0.kind == .clientCut }) {
+            throw ValidationError("--fault client-cut is built for the netns backend only (on compose the clients come through Docker's port proxy): drop --backend compose, or choose another --fault")
+        }
         if let server {
             guard replication == nil else {
                 throw ValidationError("--server uses the one node `indoubt serve` keeps: drop --standbys to use it, or drop --server to start a primary with standbys")

@@ -37,6 +37,7 @@ struct BadInputTests {
         Row(arguments: ["run", "--standbys", "1", "--fault", "partition"], message: "--fault partition with --standbys: choose one of replication-cut"),
         Row(arguments: ["run", "--standbys", "1", "--fault", "kill-primary", "--no-failover"], message: "drop --no-failover"),
         Row(arguments: ["run", "--standbys", "2", "--backend", "compose"], message: "the compose backend's replication profile has one standby"),
+        Row(arguments: ["run", "--standbys", "1", "--backend", "compose", "--fault", "client-cut"], message: "--fault client-cut is built for the netns backend only"),
         Row(arguments: ["run", "--fault", "partition", "--fault-cycle", "1s"], message: "must be longer than the fault's duration"),
         Row(arguments: ["run", "--fault-cycle", "often"], message: "--fault-cycle must be a duration longer than 0 such as 5s, not 'often'"),
         Row(arguments: ["run", "--read-every", "0s"], message: "--read-every must be a duration longer than 0 such as 100ms, not '0s'"),

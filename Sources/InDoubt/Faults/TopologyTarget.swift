@@ -20,8 +20,17 @@ public struct TopologyFaultError: Error, Sendable, CustomStringConvertible {
     public var kind: Fault.Kind
     /// The target.
     public var target: String
+    /// Why, when the target has a topology but not this fault; `nil`: it has no topology.
+    public var reason: String?
+
+    /// A fault `target` cannot take; `reason` says why when it is not a single server.
+    public init(kind: Fault.Kind, target: String, reason: String? = nil) {
+        self.kind = kind
+        self.target = target
+        self.reason = reason
+    }
 
     public var description: String {
-        "\(kind.rawValue) needs a primary with standbys; \(target) is a single server"
+        reason.map { "\(kind.rawValue) on \(target): \($0)" } ?? "\(kind.rawValue) needs a primary with standbys; \(target) is a single server"
     }
 }

@@ -42,6 +42,9 @@ extension ComposeCluster: TopologyTarget {
             return TopologyFaultEffect(
                 evidence: failover.description, node: failover.newPrimary, promotionTime: failover.promotionTime,
                 nodes: [failover.oldPrimary, failover.newPrimary])
+        case .clientCut:
+            throw TopologyFaultError(kind: kind, target: "compose project \(project.name)",
+                                     reason: "built for the netns backend only: on compose the clients come through Docker's port proxy")
         case .killPrimary:
             return try await killPrimary()
         case .pausePrimary:
