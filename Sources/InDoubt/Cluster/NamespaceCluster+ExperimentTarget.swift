@@ -33,15 +33,9 @@ extension NamespaceCluster: TopologyTarget {
             }
             try await apply(partition)
             appliedPartitions.withLock { $0[kind] = partition }
-            return TopologyFaultEffect(
-                evidence: partition.cuts
-                    .map { "\($0.node) drops \($0.peers?.joined(separator: ", ") ?? "everything")" }.joined(separator: "; "),
-                nodes: partition.nodeNames)
+            return TopologyFaultEffect(applied: partition)
         case .failover:
-            let failover = try await failover()
-            return TopologyFaultEffect(
-                evidence: failover.description, node: failover.newPrimary, promotionTime: failover.promotionTime,
-                nodes: [failover.oldPrimary, failover.newPrimary])
+            return TopologyFaultEffect(try await failover())
         case .killPrimary:
             return try await killPrimary()
         case .pausePrimary:
