@@ -31,15 +31,20 @@ enum DriverClaims {
                 """)
             let options = claim.server.connectionOptions(applicationName: "claim-\(table)")
 
-            // Never sent: the session is gone before COMMIT.
-            let fenced = try await driver.connect(options, deadline: .after(.seconds(10)))
+            // Never sent: the session is gone before COMMIT, fenced by its name as the
+            // experiment fences (not by the pid the driver reports).
+            var fencedOptions = options
+            fencedOptions.applicationName = "claim-\(table)-fenced"
+            let fenced = try await driver.connect(fencedOptions, deadline: .after(.seconds(10)))
             defer { fenced.close() }
             _ = try await fenced.query("BEGIN", deadline: .after(.seconds(10)))
             _ = try await fenced.query("INSERT INTO \(table) VALUES (1)", deadline: .after(.seconds(10)))
-            let terminated = try await claim.query(
-                "SELECT pg_terminate_backend(\(fenced.backendPID)), pg_sleep(0.5), "
-                    + "(SELECT count(*) FROM pg_stat_activity WHERE pid = \(fenced.backendPID))")
-            claim.expectEqual(try terminated.first?.int(2), 0, "the session was not gone before COMMIT")
+            let admin = try await PostgresConnection.connect(options, deadline: .after(.seconds(10)))
+            defer { admin.close() }
+            let terminated = try await Fence.terminate(applicationNames: [fencedOptions.applicationName], via: admin, deadline: .after(.seconds(10)))
+            claim.expectEqual(terminated, 1, "the fence found the session by its application_name")
+            // Let the client's socket take in the server's FATAL before COMMIT is sent.
+            try await Task.sleep(for: .milliseconds(500))
             let neverSent = try await claim.requireError(PostgresError.self) {
                 _ = try await fenced.commit(deadline: .after(.seconds(10)))
             }
@@ -177,13 +182,17 @@ enum DriverClaims {
 
     /// D5: the mitigations through the driver. The idempotent retry (a 1 s budget, so that
     /// some writes give up indeterminate), the ledger and the transaction status each leave
-    /// 0 unresolved, 0 misresolved and 0 duplicates, under lost replies and lost COMMIT
-    /// acknowledgements; each verdict is what the table, read back, says.
+    /// 0 unresolved, 0 misresolved and 0 duplicates, under lost replies, lost COMMIT
+    /// acknowledgements and a partition; each verdict is what the table, read back, says.
     static func mitigationsResolveEverything(_ driver: DatabaseDriver) -> Claim {
         Claim("D5 (\(driver.rawValue)): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates") { claim in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-d5-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
-            for fault in [Fault.Kind.dropReplies, .dropCommitAck] {
+            for fault in [Fault.Kind.dropReplies, .dropCommitAck, .partition] {
+                // A partition lasts 3.5 s, as in ResolutionClaims.atCommit: the COMMIT sent into
+                // it is retransmitted after the fence has ended its session, so it aborts, and
+                // the resolvers must tell both verdicts apart.
+                let duration: Duration = fault == .partition ? .milliseconds(3500) : .milliseconds(1500)
                 let strategies: [any CommitStrategy] = [
                     IdempotentRetryStrategy(),
                     LedgerStrategy(intentLog: folder.appendingPathComponent("\(fault.rawValue)-\(RunFolder.intentLogFileName)")),
@@ -192,7 +201,7 @@ enum DriverClaims {
                 for strategy in strategies {
                     let context = "\(strategy.name) under \(fault.rawValue)"
                     let run = try await claim.run(writes: 120, faults: [
-                        FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: .milliseconds(1500)),
+                        FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: duration),
                     ], strategy: strategy, retryBudget: .seconds(1), driver: driver)
                     let result = run.result
                     claim.expect(run.outcome.faultsApplied, "\(context): the fault never started: \(run.outcome.faultErrors)")

@@ -1,14 +1,14 @@
 import Synchronization
 
 /// One workload client's connection: opened on demand, replaced after it breaks, and its
-/// server backend pids remembered for fencing.
+/// local port remembered for the drain of an unfenced run.
 public final class ClientSession: Sendable {
     /// The client's number.
     public let client: Int
     /// The options for the next connection: asked each time one is opened, so that after a
     /// failover a new connection reaches the new primary.
     private let options: @Sendable () -> ConnectionOptions
-    private let backends: BackendRegistry
+    private let ports: ClientPorts
     /// The client library its connections go through.
     public let driver: DatabaseDriver
     private let current = Mutex<(any DatabaseConnection)?>(nil)
@@ -20,14 +20,14 @@ public final class ClientSession: Sendable {
     /// burning its writes on refused connections in the fraction of a second before the promotion.
     private let beforeConnect: @Sendable () async -> Void
 
-    init(client: Int, options: @escaping @Sendable () -> ConnectionOptions, backends: BackendRegistry,
+    init(client: Int, options: @escaping @Sendable () -> ConnectionOptions, ports: ClientPorts,
          executor: SerialQueueExecutor? = nil, driver: DatabaseDriver = .libpq,
          beforeConnect: @escaping @Sendable () async -> Void = {}) {
         self.client = client
         self.driver = driver
         self.options = options
         self.beforeConnect = beforeConnect
-        self.backends = backends
+        self.ports = ports
         self.executor = executor
     }
 
@@ -35,14 +35,14 @@ public final class ClientSession: Sendable {
     /// client and to the experiment that runs it, so that a fence can find them by name).
     public var applicationName: String { options().applicationName }
 
-    /// The open connection, or a new one (whose backend pid is recorded before use).
+    /// The open connection, or a new one (whose local port is recorded before use).
     /// Throws a ``PostgresError`` with `sent == .nothing` if it cannot connect by `deadline`.
     public func connection(deadline: Deadline) async throws -> any DatabaseConnection {
         if let open = current.withLock({ $0 }), open.isUsable { return open }
         await beforeConnect()
         let server = options()
         let connection = try await driver.connect(server, deadline: deadline, queue: executor?.queue)
-        backends.record(connection.backendPID, localPort: connection.localPort, server: BackendRegistry.server(server))
+        ports.record(connection.localPort)
         current.withLock { $0 = connection }
         return connection
     }

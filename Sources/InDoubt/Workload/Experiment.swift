@@ -57,9 +57,22 @@ public struct Experiment: Sendable {
     /// Called with every history operation as it happens (for progress output).
     public var observer: (@Sendable (HistoryOperation) -> Void)?
     /// A random tag in every client session's `application_name`
-    /// (`indoubt-client-N-INCARNATION`), so that a client restarted from an intent log can
-    /// fence exactly this run's sessions by name.
+    /// (`indoubt-client-N-INCARNATION`), so that the fence, and a client restarted from an
+    /// intent log, can find exactly this run's sessions by name.
     public let incarnation: String
+
+    /// The `application_name` of client `client`'s sessions.
+    public func sessionName(client: Int) -> String { "indoubt-client-\(client)-\(incarnation)" }
+
+    /// The `application_name` of every session this experiment's clients and its reader
+    /// open: what the fence terminates. By name, not by the backend pids a driver reports,
+    /// so that the fence works the same through every driver, and on the server it reads
+    /// only (`pg_stat_activity` lists that server's sessions).
+    public var sessionNames: Set<String> {
+        Set((0..<configuration.clients).map { sessionName(client: $0) } + [readerName])
+    }
+
+    private var readerName: String { "indoubt-reader-\(incarnation)" }
 
     /// Creates an experiment.
     public init(configuration: ExperimentConfiguration, target: any ExperimentTarget,
@@ -89,17 +102,17 @@ public struct Experiment: Sendable {
         }
         defer { history.close() }
         let nemesis = Nemesis(target: target, schedules: configuration.faults, history: history)
-        let backends = BackendRegistry()
+        let ports = ClientPorts()
         let finished = Atomic<Bool>(false)
 
         let started = ContinuousClock.now
         async let faults: Void = nemesis.run(until: { finished.load(ordering: .relaxed) })
         let writesDone = Atomic<Bool>(false)
-        async let reads: Void = readWhileWriting(history: history, backends: backends, until: { writesDone.load(ordering: .relaxed) })
+        async let reads: Void = readWhileWriting(history: history, ports: ports, until: { writesDone.load(ordering: .relaxed) })
         let indeterminate = await withTaskGroup(of: [IndeterminateWrite].self) { group in
             for client in 0..<configuration.clients {
                 group.addTask {
-                    await writeAll(client: client, history: history, nemesis: nemesis, backends: backends)
+                    await writeAll(client: client, history: history, nemesis: nemesis, ports: ports)
                 }
             }
             return await group.reduce(into: []) { $0 += $1 }
@@ -112,7 +125,7 @@ public struct Experiment: Sendable {
         await nemesis.healAll()
 
         let inDoubt = indeterminate.sorted { $0.element < $1.element }
-        let settled = try await settle(history: history, backends: backends, inDoubt: inDoubt)
+        let settled = try await settle(history: history, ports: ports, inDoubt: inDoubt)
         history.close()
         let info = RunInfo(
             postgresVersion: postgresVersion, backend: target.backendName, fault: configuration.faultName,
@@ -152,24 +165,24 @@ public struct Experiment: Sendable {
     /// One client's share of the elements, dealt round robin; returns the writes that
     /// completed `.info`, with their strategy tokens.
     private func writeAll(
-        client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry
+        client: Int, history: HistoryRecorder, nemesis: Nemesis, ports: ClientPorts
     ) async -> [IndeterminateWrite] {
         // The client runs on its own serial queue, and so does its connection's blocking
         // work: a round trip costs no thread hand-off.
         let executor = SerialQueueExecutor(label: "indoubt.client.\(client)")
         return await withTaskExecutorPreference(executor) {
-            await writeAll(client: client, history: history, nemesis: nemesis, backends: backends, executor: executor)
+            await writeAll(client: client, history: history, nemesis: nemesis, ports: ports, executor: executor)
         }
     }
 
     private func writeAll(
-        client: Int, history: HistoryRecorder, nemesis: Nemesis, backends: BackendRegistry, executor: SerialQueueExecutor
+        client: Int, history: HistoryRecorder, nemesis: Nemesis, ports: ClientPorts, executor: SerialQueueExecutor
     ) async -> [IndeterminateWrite] {
         var indeterminate: [IndeterminateWrite] = []
-        let (target, name, profile) = (self.target, "indoubt-client-\(client)-\(incarnation)", configuration.client)
+        let (target, name, profile) = (self.target, sessionName(client: client), configuration.client)
         let session = ClientSession(
             client: client, options: { target.connectionOptions(applicationName: name).with(profile) },
-            backends: backends, executor: executor, driver: configuration.driver,
+            ports: ports, executor: executor, driver: configuration.driver,
             beforeConnect: { await nemesis.beforeConnect() })
         defer { session.reset() }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
@@ -195,13 +208,13 @@ public struct Experiment: Sendable {
     /// process `clients + 1` (the fencer and the final reader are `clients`), until `done`.
     /// A read that fails is recorded `fail` (a read changes nothing) and its connection
     /// replaced.
-    private func readWhileWriting(history: HistoryRecorder, backends: BackendRegistry, until done: @Sendable () -> Bool) async {
+    private func readWhileWriting(history: HistoryRecorder, ports: ClientPorts, until done: @Sendable () -> Bool) async {
         guard let interval = configuration.readInterval else { return }
-        let (target, name, profile, timeout) = (self.target, "indoubt-reader-\(incarnation)", configuration.client, configuration.timeout)
+        let (target, name, profile, timeout) = (self.target, readerName, configuration.client, configuration.timeout)
         let process = HistoryOperation.Process.client(configuration.clients + 1)
         let session = ClientSession(
             client: configuration.clients + 1, options: { target.connectionOptions(applicationName: name).with(profile) },
-            backends: backends)
+            ports: ports)
         defer { session.reset() }
         while !done() {
             history.append(process: process, type: .invoke, f: .read)
@@ -233,7 +246,7 @@ public struct Experiment: Sendable {
     /// holds unacknowledged data, so that a late COMMIT has landed by then. Connection trouble is retried until
     /// ``ExperimentConfiguration/finalReadTimeout``; a resolver that keeps failing is given
     /// up on after three tries (its writes are recorded `unknown`), the final read is not.
-    private func settle(history: HistoryRecorder, backends: BackendRegistry, inDoubt: [IndeterminateWrite]) async throws -> Settlement {
+    private func settle(history: HistoryRecorder, ports: ClientPorts, inDoubt: [IndeterminateWrite]) async throws -> Settlement {
         let deadline = Deadline.after(configuration.finalReadTimeout)
         var settlement = Settlement()
         var resolved = false
@@ -250,9 +263,7 @@ public struct Experiment: Sendable {
                 if configuration.fence {
                     let fencer = HistoryOperation.Process.client(configuration.clients)
                     history.append(process: fencer, type: .invoke, f: .fence)
-                    // This server's sessions only: a pid of the fenced old primary names nothing here.
-                    let terminated = try await Fence.terminate(
-                        backends.pids(on: BackendRegistry.server(adminOptions)), via: admin, deadline: attempt)
+                    let terminated = try await Fence.terminate(applicationNames: sessionNames, via: admin, deadline: attempt)
                     settlement.fenced += terminated
                     history.append(process: fencer, type: .ok, f: .fence, value: terminated)
                 }
@@ -274,7 +285,7 @@ public struct Experiment: Sendable {
                     }
                 }
                 if !configuration.fence, settlement.drain == nil {
-                    settlement.drain = await drainClientSockets(ports: backends.localPorts, deadline: Deadline.after(configuration.drainTimeout).earliest(deadline))
+                    settlement.drain = await drainClientSockets(ports: ports.all, deadline: Deadline.after(configuration.drainTimeout).earliest(deadline))
                 }
                 let reader = HistoryOperation.Process.client(configuration.clients)
                 history.append(process: reader, type: .invoke, f: .read)

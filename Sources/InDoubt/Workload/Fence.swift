@@ -25,8 +25,10 @@ public enum Fence {
     }
 
     /// Terminates every backend (except `admin`'s own) whose `application_name` is one of
-    /// `applicationNames`, and waits until none is left: the fence of a client restarted
-    /// from its intent log, which knows the names its sessions carried but not their pids.
+    /// `applicationNames`, and waits until none is left: the experiment's fence (whatever
+    /// the driver reported as its pid, and only on `admin`'s server), and that of a client
+    /// restarted from its intent log, which knows the names its sessions carried but not
+    /// their pids.
     /// - Returns: how many were terminated.
     @discardableResult
     public static func terminate(applicationNames: Set<String>, via admin: any DatabaseConnection, deadline: Deadline) async throws -> Int {
