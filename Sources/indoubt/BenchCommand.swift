@@ -6,7 +6,7 @@ import InDoubt
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure node and primary-plus-standby start-up, throughput against pgbench, fault latency, a claims run and peak memory.",
+        abstract: "Measure node and primary-plus-standby start-up, throughput (per driver) against pgbench, fault latency, a claims run and peak memory.",
         discussion: "Each figure is the median of several runs within this invocation, with min and max. Ratios compare against pgbench run in the same invocation on the same node.")
 
     @Option(help: "How many times each figure is taken.")
@@ -20,6 +20,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Writes of the run whose peak memory is reported (100000 for the issue's target; 0 to skip).")
     var largeWrites: Int = 20_000
+
+    @Option(name: .customLong("driver"), help: "A driver whose throughput is measured (repeat for several: libpq, postgres-nio). Default: every driver this build has.")
+    var drivers: [String] = []
 
     @Flag(help: "Skip the claims 1–3 run.")
     var noClaims = false
@@ -35,6 +38,18 @@ struct BenchCommand: AsyncParsableCommand {
         guard writes >= clients, clients >= 1 else { throw ValidationError("--writes must be at least --clients, and --clients at least 1") }
         guard largeWrites >= 0 else { throw ValidationError("--large-writes must be 0 or more, not \(largeWrites)") }
         _ = try CLISupport.installation(pg)
+        _ = try selectedDrivers()
+    }
+
+    /// The drivers named with `--driver`, or every one this build has.
+    func selectedDrivers() throws -> [DatabaseDriver] {
+        guard !drivers.isEmpty else { return DatabaseDriver.available }
+        var selected: [DatabaseDriver] = []
+        for name in drivers {
+            let driver = try CLISupport.driver(named: name)
+            if !selected.contains(driver) { selected.append(driver) }
+        }
+        return selected
     }
 
     func run() async throws {
@@ -47,6 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
         configuration.clients = clients
         configuration.largeWrites = largeWrites
         configuration.claimsRun = !noClaims
+        configuration.drivers = try selectedDrivers()
         let interrupt = InterruptHandler { NamespaceCluster.shutdownAllNow() }
         defer { interrupt.cancel() }
         let figures = try await HarnessBenchmark(configuration: configuration) { line in

@@ -16,6 +16,15 @@ extension CLIError: CustomNSError {
 
 /// Small pieces the subcommands share.
 enum CLISupport {
+    /// The driver named `name`, if this build has it; otherwise what to type or build instead.
+    static func driver(named name: String) throws -> DatabaseDriver {
+        guard let driver = DatabaseDriver(rawValue: name) else {
+            throw ValidationError("unknown driver '\(name)'; choose one of: \(DatabaseDriver.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let reason = driver.unavailableReason { throw ValidationError(reason) }
+        return driver
+    }
+
     /// The installation for `--pg`, or the newest.
     static func installation(_ selector: String?) throws -> PostgresInstallation {
         do {

@@ -212,10 +212,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let clientProfile = ClientProfile(rawValue: client) else {
             throw ValidationError("unknown client '\(client)'; choose one of: \(ClientProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let driver = DatabaseDriver(rawValue: driver) else {
-            throw ValidationError("unknown driver '\(self.driver)'; choose one of: \(DatabaseDriver.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let reason = driver.unavailableReason { throw ValidationError(reason) }
+        let driver = try CLISupport.driver(named: driver)
         guard let timeout = DurationParser.parse(timeout), timeout > .zero else {
             throw ValidationError("--timeout must be a duration longer than 0 such as 500ms or 1s, not '\(self.timeout)'")
         }

@@ -42,7 +42,13 @@ struct BadInputTests {
         Row(arguments: ["run", "--fault-cycle", "often"], message: "--fault-cycle must be a duration longer than 0 such as 5s, not 'often'"),
         Row(arguments: ["run", "--read-every", "0s"], message: "--read-every must be a duration longer than 0 such as 100ms, not '0s'"),
         Row(arguments: ["run", "--client", "gullible"], message: "unknown client 'gullible'; choose one of: application, hardened, cancelling, trusting"),
-    ]
+        Row(arguments: ["run", "--driver", "jdbc"], message: "unknown driver 'jdbc'; choose one of: libpq, postgres-nio"),
+        Row(arguments: ["bench", "--driver", "jdbc"], message: "unknown driver 'jdbc'; choose one of: libpq, postgres-nio"),
+    ] + (DatabaseDriver.postgresNIO.isAvailable ? [] : [
+        // A plain build says how to get the driver (the trait build accepts it).
+        Row(arguments: ["run", "--driver", "postgres-nio"], message: "build with the package trait PostgresNIO"),
+        Row(arguments: ["bench", "--driver", "postgres-nio"], message: "build with the package trait PostgresNIO"),
+    ])
 
     @Test("A bad option is refused with a message naming the fix and exit code 2", arguments: rows)
     func refused(row: Row) async throws {

@@ -21,12 +21,22 @@ struct BenchmarkSmokeTests {
         #expect(figures.writesPerSecond.median > 0)
         #expect(figures.pgbenchWritesPerSecond.median > 0)
         #expect(figures.faultApply.samples.count == 4)
+        // Every driver this build has (postgres-nio with the trait), each beside pgbench.
+        #expect(figures.drivers.map(\.driver) == DatabaseDriver.available.map(\.description))
+        for driver in figures.drivers {
+            #expect(driver.writesPerSecond.samples.count == 1 && driver.writesPerSecond.median > 0, "\(driver.driver)")
+            #expect(driver.ratio > 0, "\(driver.driver)")
+        }
+        #expect(figures.drivers.first?.writesPerSecond == figures.writesPerSecond)
         #expect(figures.peakRSSMegabytes > 0)
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(figures)) as? [String: Any]
         let keys = Set(json?.keys.map { $0 } ?? [])
         for key in ["node_ready_template_s", "node_ready_cold_s", "primary_standby_ready_s", "primary_standby_ready_base_backup_s", "writes_per_s", "pgbench_writes_per_s",
-                    "throughput_ratio_vs_pgbench", "fault_apply_ms", "fault_heal_ms", "claims_run_s", "peak_rss_mb"] {
+                    "throughput_ratio_vs_pgbench", "fault_apply_ms", "fault_heal_ms", "claims_run_s", "peak_rss_mb", "drivers"] {
             #expect(keys.contains(key), "missing \(key)")
         }
+        let drivers = json?["drivers"] as? [[String: Any]] ?? []
+        #expect(drivers.compactMap { $0["driver"] as? String } == DatabaseDriver.available.map(\.description))
+        #expect(drivers.allSatisfy { ($0["writes_per_s"] as? Double ?? 0) > 0 && $0["throughput_ratio_vs_pgbench"] != nil })
     }
 }

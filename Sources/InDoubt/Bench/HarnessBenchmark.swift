@@ -20,6 +20,10 @@ public struct HarnessBenchmark: Sendable {
         public var largeWrites = 20_000
         /// Whether to time a claims-1–3-equivalent run.
         public var claimsRun = true
+        /// The drivers whose throughput is measured, each in every alternating run beside
+        /// pgbench: by default every driver this build has (postgres-nio with the trait).
+        /// The first one's figure is `writes_per_s`.
+        public var drivers = DatabaseDriver.available
         /// The installation.
         public var installation: PostgresInstallation
 
@@ -37,6 +41,8 @@ public struct HarnessBenchmark: Sendable {
         public var standbyReadyBaseBackup: Measurement
         public var writesPerSecond: Measurement
         public var pgbenchWritesPerSecond: Measurement
+        /// The set workload through each driver measured, in the configuration's order.
+        public var drivers: [DriverThroughput]
         public var faultApply: Measurement
         public var faultHeal: Measurement
         public var claimsRun: Measurement
@@ -55,7 +61,7 @@ public struct HarnessBenchmark: Sendable {
             case writesPerSecond = "writes_per_s", pgbenchWritesPerSecond = "pgbench_writes_per_s"
             case throughputRatio = "throughput_ratio_vs_pgbench", faultApply = "fault_apply_ms", faultHeal = "fault_heal_ms"
             case claimsRun = "claims_run_s", peakRSSMegabytes = "peak_rss_mb", largeRunWrites = "large_run_writes"
-            case postgresVersion = "postgres_version", spread
+            case postgresVersion = "postgres_version", spread, drivers
         }
 
         /// Medians under the issue's keys, plus `spread` with every sample, min and max.
@@ -77,6 +83,7 @@ public struct HarnessBenchmark: Sendable {
             try container.encode(largeRunWrites, forKey: .largeRunWrites)
             try container.encode(postgresVersion, forKey: .postgresVersion)
             try container.encode(spread, forKey: .spread)
+            try container.encode(drivers, forKey: .drivers)
         }
 
         public init(from decoder: any Decoder) throws {
@@ -85,7 +92,7 @@ public struct HarnessBenchmark: Sendable {
 
         init(nodeReadyTemplate: Measurement, nodeReadyCold: Measurement,
              standbyReadyTemplate: Measurement, standbyReadyBaseBackup: Measurement, writesPerSecond: Measurement,
-             pgbenchWritesPerSecond: Measurement, faultApply: Measurement, faultHeal: Measurement,
+             pgbenchWritesPerSecond: Measurement, drivers: [DriverThroughput], faultApply: Measurement, faultHeal: Measurement,
              claimsRun: Measurement, peakRSSMegabytes: Double, largeRunWrites: Int, postgresVersion: String) {
             self.nodeReadyTemplate = nodeReadyTemplate
             self.nodeReadyCold = nodeReadyCold
@@ -93,6 +100,7 @@ public struct HarnessBenchmark: Sendable {
             self.standbyReadyBaseBackup = standbyReadyBaseBackup
             self.writesPerSecond = writesPerSecond
             self.pgbenchWritesPerSecond = pgbenchWritesPerSecond
+            self.drivers = drivers
             self.faultApply = faultApply
             self.faultHeal = faultHeal
             self.claimsRun = claimsRun
@@ -116,6 +124,10 @@ public struct HarnessBenchmark: Sendable {
                 row("set workload", writesPerSecond, "writes/s", digits: 0),
                 row("pgbench, same transaction", pgbenchWritesPerSecond, "writes/s", digits: 0),
                 "throughput ratio vs pgbench: \(String(format: "%.3f", throughputRatio))  target ≥ 0.9",
+            ] + drivers.map {
+                row("set workload through \($0.driver)", $0.writesPerSecond, "writes/s", digits: 0)
+                    + ", ratio vs pgbench \(String(format: "%.3f", $0.ratio))"
+            } + [
                 row("fault apply", faultApply, "ms", digits: 1, target: "< 50 ms"),
                 row("fault heal", faultHeal, "ms", digits: 1),
                 row("claims 1–3 run", claimsRun, "s", digits: 2),
@@ -136,7 +148,11 @@ public struct HarnessBenchmark: Sendable {
     }
 
     /// Runs every measurement.
+    /// - Throws: ``ExperimentError/invalid(_:)`` before measuring anything when no driver is
+    ///   named or this build lacks one of them.
     public func run() async throws -> Figures {
+        guard !configuration.drivers.isEmpty else { throw ExperimentError.invalid("name at least one driver to measure") }
+        if let reason = configuration.drivers.compactMap(\.unavailableReason).first { throw ExperimentError.invalid(reason) }
         let installation = configuration.installation
         let scratch = Naming.temporaryRoot.appendingPathComponent("indoubt-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -176,7 +192,8 @@ public struct HarnessBenchmark: Sendable {
             return Figures(
                 nodeReadyTemplate: Measurement(template), nodeReadyCold: Measurement(cold),
                 standbyReadyTemplate: Measurement(standbyTemplate), standbyReadyBaseBackup: Measurement(standbyBackup),
-                writesPerSecond: figures.ours, pgbenchWritesPerSecond: figures.pgbench,
+                writesPerSecond: figures.ours.first?.writesPerSecond ?? Measurement([]), pgbenchWritesPerSecond: figures.pgbench,
+                drivers: figures.ours,
                 faultApply: figures.apply, faultHeal: figures.heal, claimsRun: figures.claims,
                 peakRSSMegabytes: Self.peakRSSMegabytes(), largeRunWrites: large, postgresVersion: installation.version)
         } catch {
@@ -195,7 +212,7 @@ public struct HarnessBenchmark: Sendable {
     }
 
     private struct NodeFigures {
-        var ours: Measurement
+        var ours: [DriverThroughput]
         var pgbench: Measurement
         var apply: Measurement
         var heal: Measurement
@@ -206,15 +223,19 @@ public struct HarnessBenchmark: Sendable {
         guard let pgbench = PgBench.binary(for: configuration.installation) else {
             throw ClusterError.missingTool("pgbench", package: "postgresql-\(configuration.installation.major)")
         }
-        log("throughput: set workload and pgbench, \(configuration.writes) writes each, \(configuration.clients) clients, alternating (\(configuration.repeats) runs)")
-        var ours: [Double] = []
+        let drivers = configuration.drivers
+        log("throughput: set workload (\(drivers.map(\.rawValue).joined(separator: ", "))) and pgbench, \(configuration.writes) writes each, \(configuration.clients) clients, alternating (\(configuration.repeats) runs)")
+        var ours = [[Double]](repeating: [], count: drivers.count)
         var theirs: [Double] = []
         for run in 0..<configuration.repeats {
-            let configuration = ExperimentConfiguration(
-                writes: self.configuration.writes, clients: self.configuration.clients, timeout: .seconds(10),
-                outputFolder: scratch.appendingPathComponent("throughput-\(run)"))
-            let outcome = try await Experiment(configuration: configuration, target: node).run()
-            ours.append(outcome.results.writesPerS ?? 0)
+            for (index, driver) in drivers.enumerated() {
+                var configuration = ExperimentConfiguration(
+                    writes: self.configuration.writes, clients: self.configuration.clients, timeout: .seconds(10),
+                    outputFolder: scratch.appendingPathComponent("throughput-\(run)-\(driver.rawValue)"))
+                configuration.driver = driver
+                let outcome = try await Experiment(configuration: configuration, target: node).run()
+                ours[index].append(outcome.results.writesPerS ?? 0)
+            }
             theirs.append(try await PgBench.run(
                 binary: pgbench, options: node.connectionOptions(applicationName: "pgbench"),
                 clients: self.configuration.clients, transactions: self.configuration.writes, folder: scratch))
@@ -245,7 +266,11 @@ public struct HarnessBenchmark: Sendable {
                 claims.append(started.duration(to: .now).seconds)
             }
         }
-        return NodeFigures(ours: Measurement(ours), pgbench: Measurement(theirs), apply: Measurement(apply),
+        let pgbenchRate = Measurement(theirs)
+        let throughputs = zip(drivers, ours).map {
+            DriverThroughput(driver: $0.description, writesPerSecond: Measurement($1), pgbenchMedian: pgbenchRate.median)
+        }
+        return NodeFigures(ours: throughputs, pgbench: pgbenchRate, apply: Measurement(apply),
                            heal: Measurement(heal), claims: Measurement(claims))
     }
 
