@@ -18,13 +18,7 @@ enum PostgresNIOFindings {
         "D1 (postgres-nio 1.33.2): without a wrapper, a call whose COMMIT acknowledgement is lost waits out the fault"
     ) { claim in
         _ = try await claim.query("DROP TABLE IF EXISTS d1_raw; CREATE TABLE d1_raw (x int)")
-        let options = claim.server.connectionOptions(applicationName: "claim-d1-raw")
-        let configuration = PostgresNIO.PostgresConnection.Configuration(
-            host: options.host, port: options.port, username: options.user, password: nil, database: options.database,
-            tls: .disable)
-        var logger = Logger(label: "claim.postgres-nio")
-        logger.logLevel = .critical
-        let connection = try await PostgresNIO.PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+        let (connection, logger) = try await connect(claim, applicationName: "claim-d1-raw")
         let frozenLogger = logger
         try await connection.query("BEGIN", logger: logger)
         try await connection.query("INSERT INTO d1_raw VALUES (1)", logger: logger)
@@ -56,6 +50,24 @@ enum PostgresNIOFindings {
         claim.expectEqual(try rows.first?.int(0), 1, "the COMMIT did not apply")
     }
 
+    /// A postgres-nio connection to the claim's server, opened as an application opens one
+    /// (no adapter), carrying `applicationName`; and a logger that stays quiet.
+    static func connect(_ claim: ClaimContext, applicationName: String) async throws
+        -> (PostgresNIO.PostgresConnection, Logger) {
+        let options = claim.server.connectionOptions(applicationName: applicationName)
+        var configuration = PostgresNIO.PostgresConnection.Configuration(
+            host: options.host, port: options.port, username: options.user, password: nil, database: options.database,
+            tls: .disable)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        var logger = Logger(label: "claim.postgres-nio")
+        logger.logLevel = .critical
+        let connection = try await PostgresNIO.PostgresConnection.connect(
+            configuration: configuration, id: connectionIDs.wrappingAdd(1, ordering: .relaxed).oldValue, logger: logger)
+        return (connection, logger)
+    }
+
+    private static let connectionIDs = Atomic<Int>(1)
+
     /// Set once a call has ended, read from another task.
     final class EndFlag: Sendable {
         private let flag = Mutex(false)
@@ -71,13 +83,7 @@ enum PostgresNIOFindings {
     ) { claim in
         claim.expectEqual(DatabaseDriver.postgresNIO.version, "1.33.2", "the finding was measured on 1.33.2: measure it again")
         _ = try await claim.query("DROP TABLE IF EXISTS d3_with_transaction; CREATE TABLE d3_with_transaction (x int)")
-        let options = claim.server.connectionOptions(applicationName: "claim-d3-with-transaction")
-        let configuration = PostgresNIO.PostgresConnection.Configuration(
-            host: options.host, port: options.port, username: options.user, password: nil, database: options.database,
-            tls: .disable)
-        var logger = Logger(label: "claim.postgres-nio")
-        logger.logLevel = .critical
-        let connection = try await PostgresNIO.PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        let (connection, logger) = try await connect(claim, applicationName: "claim-d3-with-transaction")
         var swallowedError = false
         var returned: String?
         var thrown: (any Error)?
