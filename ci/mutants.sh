@@ -19,6 +19,7 @@ export INDOUBT_REQUIRE_FAULTS=1
 # the only field that may hold '|')
 mutants=$(cat <<'TABLE'
 no-fence|Sources/InDoubt/Workload/Fence.swift|        guard !others.isEmpty else { return 0 }|        return 0|LateCommitClaims/fencedVerdictsHold
+sessions-unnamed|Sources/InDoubt/Postgres/ConnectionOptions.swift|            ("application_name", applicationName),|            ("application_name", "indoubt"),|LateCommitClaims/fencedVerdictsHold|LibPQDriverClaims/d2
 commit-error-fail|Sources/InDoubt/Postgres/OutcomeClassifier.swift|        case .nothing, .statement:|        case .nothing, .statement, .commit:|OutcomeClassificationTests|ExperimentClaims/unacknowledgedWritesSurvive
 ledger-always-aborted|Sources/InDoubt/Workload/Strategies/LedgerStrategy.swift|            verdicts[write.element] = present.contains(id)|            verdicts[write.element] = false|ResolutionClaims/ledger
 txid-aborted-as-committed|Sources/InDoubt/Workload/Strategies/TransactionStatusStrategy.swift|        case "aborted": return .aborted(|        case "aborted": return .committed(|LateCommitClaims/fencedVerdictsHold
