@@ -40,21 +40,28 @@ enum CLIHarness {
     /// Everything of InDoubt's that the process `pid` owns or owned (see ``Naming``): its
     /// slot claims (`STATE/slots/SLOT/owner.json` naming it), namespaces `idbSLOTnN-pPID`,
     /// folders `TMP/indoubt-PID-sSLOT`, the links of the slots those name, and any process
-    /// still running from one of its folders.
-    static func traces(ofOwner pid: Int32) -> [String] {
-        let all = Reaper.traces(ofSlot: nil)
-        let folders = all.folders.filter { Naming.owner(ofFolder: URL(fileURLWithPath: $0).lastPathComponent)?.pid == pid }
-        let namespaces = all.namespaces.filter { $0.hasSuffix("-p\(pid)") }
-        let claims = slotClaims(ofOwner: pid)
+    /// still running from one of its folders. With `slot`, only that slot's: what a cluster
+    /// left after its shutdown, without what another process (a CLI run of a test running
+    /// beside it) has built since in the slot it released.
+    static func traces(ofOwner pid: Int32, slot only: Int? = nil) -> [String] {
+        let all = Reaper.traces(ofSlot: only)
+        let inSlot = { (slot: Int?) in only == nil || slot == only }
+        let folders = all.folders.filter {
+            let owner = Naming.owner(ofFolder: URL(fileURLWithPath: $0).lastPathComponent)
+            return owner?.pid == pid && inSlot(owner?.slot)
+        }
+        let namespaces = all.namespaces.filter { $0.hasSuffix("-p\(pid)") && inSlot(Naming.slot(ofName: $0)) }
+        let claims = slotClaims(ofOwner: pid).filter { inSlot($0.key) }
         var slots = Set(claims.keys)
         slots.formUnion(folders.compactMap { Naming.owner(ofFolder: URL(fileURLWithPath: $0).lastPathComponent)?.slot })
         slots.formUnion(namespaces.compactMap(Naming.slot(ofName:)))
         var found = claims.values.sorted() + folders + namespaces
         found += all.links.filter { Naming.slot(ofName: $0).map(slots.contains) == true }
         let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        let folderMark = only.map { "/indoubt-\(pid)-s\($0)/" } ?? "/indoubt-\(pid)-s"
         for process in processes {
             let line = FileManager.default.contents(atPath: "/proc/\(process)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if line.contains("/indoubt-\(pid)-s") { found.append("process \(process)") }
+            if line.contains(folderMark) { found.append("process \(process)") }
         }
         return found
     }

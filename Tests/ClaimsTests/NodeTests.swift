@@ -124,7 +124,7 @@ struct ClusterHygieneTests {
         await a.shutdown()
         await b.shutdown()
         for slot in [a.slot, b.slot] {
-            let traces = Reaper.traces(ofSlot: slot)
+            let traces = CLIHarness.traces(ofOwner: getpid(), slot: slot)
             #expect(traces.isEmpty, "slot \(slot) left \(traces)")
         }
     }

@@ -40,7 +40,7 @@ final class NodeXCTests: ClusterTestCase {
         let slot = try cluster.slot
         XCTAssertFalse(Reaper.traces(ofSlot: slot).namespaces.isEmpty, "a running cluster has its namespace")
         try await cluster.shutdown()
-        let traces = Reaper.traces(ofSlot: slot)
+        let traces = CLIHarness.traces(ofOwner: getpid(), slot: slot)
         XCTAssertTrue(traces.isEmpty, "slot \(slot) left \(traces)")
     }
 }

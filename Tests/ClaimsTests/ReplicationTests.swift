@@ -241,7 +241,7 @@ struct ReplicationTests {
         var failure: (any Error)?
         do { try await body(cluster) } catch { failure = error }
         await cluster.shutdown()
-        let traces = Reaper.traces(ofSlot: cluster.slot)
+        let traces = CLIHarness.traces(ofOwner: getpid(), slot: cluster.slot)
         #expect(traces.isEmpty, "slot \(cluster.slot) left \(traces)")
         let namespaces = try await Command.run(["ip", "netns", "list"]).stdout
         let links = try await Command.run(["ip", "-o", "link"]).stdout
