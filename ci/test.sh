@@ -35,6 +35,13 @@ export INDOUBT_REQUIRE_FAULTS=1
 # setup.sh installed 15, 16, 17 and 18: each must be found, or its test case would vanish.
 export INDOUBT_REQUIRE_VERSIONS=1
 
+# What the machine has, checked by using it (a server per installation): a missing piece
+# stops CI here, with its fix, instead of as a failing claim later. The compose line may
+# say FIX (dockerd starts only in the compose step); it does not count.
+phase doctor
+swift build --product indoubt
+.build/debug/indoubt doctor || { echo "ci/test.sh: indoubt doctor found a missing prerequisite (above)" >&2; exit 2; }
+
 # Nothing addressed to the project's subnets may leave the machine (SubnetGuard): capture on
 # the default route's interface for the whole run, and fail on any such packet.
 command -v tcpdump >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tcpdump >/dev/null; }

@@ -11,7 +11,7 @@ struct Indoubt: AsyncParsableCommand {
         abstract: "Show that a PostgreSQL client and server can disagree about whether a transaction committed.",
         subcommands: [
             RunCommand.self, CheckCommand.self, NodeCommand.self, ServeCommand.self, HealCommand.self, ResolveCommand.self,
-            VersionsCommand.self, ReapCommand.self, BenchCommand.self,
+            VersionsCommand.self, ReapCommand.self, BenchCommand.self, DoctorCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

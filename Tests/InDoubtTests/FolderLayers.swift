@@ -8,7 +8,7 @@ struct FolderLayers {
     /// Workload's `ExperimentTarget`, as they do to Faults' `FaultTarget`: the experiment
     /// knows its target only through the protocol.
     static let inDoubt = FolderLayers(order: [
-        "Support", "JSONL", "Postgres", "Drivers", "History", "Checker", "Faults", "Store", "Report", "Workload", "Cluster", "Core", "Bench",
+        "Support", "JSONL", "Postgres", "Drivers", "History", "Checker", "Faults", "Store", "Report", "Workload", "Cluster", "Core", "Bench", "Doctor",
     ])
 
     /// A source file, its path relative to the sources' root.
