@@ -43,33 +43,49 @@ enum SafeCommitExampleClaims {
         claim.expectEqual(try await ordersInTable(claim), [2], "the orders in the table")
     }
 
+    /// Order `id` (request id `r<id>`) through ``SafeCommit/commit(on:requestID:commitTimeout:logger:_:)``
+    /// on a connection named `application`, with `fault` applied at the end of the
+    /// transaction's work, just before COMMIT. Returns the error, how long COMMIT took, and
+    /// the connection. The fault is left in force.
+    static func orderIntoFault(
+        _ id: Int, _ fault: Fault.Kind, application: String, _ claim: ClaimContext
+    ) async throws -> (unknown: SafeCommit.OutcomeUnknown, took: Duration, sent: Stamp, connection: PostgresNIO.PostgresConnection, fault: InDoubt.Fault) {
+        try await createOrders(claim)
+        let (connection, logger) = try await PostgresNIOFindings.connect(claim, applicationName: application)
+        let applied = claim.server.fault(fault)
+        let sent = Stamp()
+        let unknown = try await claim.requireError(SafeCommit.OutcomeUnknown.self) {
+            _ = try await SafeCommit.commit(on: connection, requestID: "r\(id)", commitTimeout: commitTimeout, logger: logger) { db in
+                try await db.query("INSERT INTO orders VALUES (\(id), \("r\(id)"))", logger: logger)
+                try await claim.server.apply(applied)
+                sent.set()
+            }
+        }
+        let took = sent.elapsed
+        claim.expectEqual(unknown.requestID, "r\(id)")
+        claim.expect(took <= commitTimeout + DriverClaims.deadlineSlack, "COMMIT took \(took), deadline \(commitTimeout)")
+        claim.expect(connection.isClosed, "the deadline did not close the connection")
+        return (unknown, took, sent, connection, applied)
+    }
+
+    /// ``SafeCommit/committed(requestID:table:fencing:on:logger:)`` for order `id`, on a new connection.
+    static func resolve(_ id: Int, fencing application: String, _ claim: ClaimContext) async throws -> Bool {
+        let (resolver, logger) = try await PostgresNIOFindings.connect(claim, applicationName: "checkout-resolver")
+        let committed = try await SafeCommit.committed(requestID: "r\(id)", table: "orders", fencing: application, on: resolver, logger: logger)
+        try await resolver.close()
+        return committed
+    }
+
     /// A lost COMMIT acknowledgement (drop-commit-ack, from the end of the transaction's
     /// work): the call ends within its deadline with ``SafeCommit/OutcomeUnknown``, and the
     /// request id says it committed, as the table does.
     static let lostAcknowledgementIsResolvedByRequestID = Claim(
         "Safe commit on postgres-nio: a lost COMMIT acknowledgement ends in time as outcome unknown, and the request id finds the committed order"
     ) { claim in
-        try await createOrders(claim)
-        let (connection, logger) = try await PostgresNIOFindings.connect(claim, applicationName: "checkout-2")
-        let fault = claim.server.fault(.dropCommitAck)
-        let sent = Stamp()
-        let unknown = try await claim.requireError(SafeCommit.OutcomeUnknown.self) {
-            _ = try await SafeCommit.commit(on: connection, requestID: "r3", commitTimeout: commitTimeout, logger: logger) { db in
-                try await db.query("INSERT INTO orders VALUES (3, \("r3"))", logger: logger)
-                try await claim.server.apply(fault)
-                sent.set()
-            }
-        }
-        let took = sent.elapsed
-        try await claim.server.heal(fault)
-        claim.expectEqual(unknown.requestID, "r3")
-        claim.expect(took <= commitTimeout + DriverClaims.deadlineSlack, "COMMIT took \(took), deadline \(commitTimeout)")
-        claim.expect(connection.isClosed, "the deadline did not close the connection")
-        let (resolver, resolverLogger) = try await PostgresNIOFindings.connect(claim, applicationName: "checkout-resolver")
-        let committed = try await SafeCommit.committed(
-            requestID: "r3", table: "orders", fencing: "checkout-2", on: resolver, logger: resolverLogger)
-        try await resolver.close()
-        print("safe commit, drop-commit-ack: outcome unknown \(took) after COMMIT (\(unknown.reason)); committed: \(committed)")
+        let order = try await orderIntoFault(3, .dropCommitAck, application: "checkout-2", claim)
+        try await claim.server.heal(order.fault)
+        let committed = try await resolve(3, fencing: "checkout-2", claim)
+        print("safe commit, drop-commit-ack: outcome unknown \(order.took) after COMMIT (\(order.unknown.reason)); committed: \(committed)")
         claim.expect(committed, "the request id was not found")
         claim.expectEqual(try await ordersInTable(claim), [3], "the orders in the table")
     }
@@ -81,31 +97,16 @@ enum SafeCommitExampleClaims {
     static let partitionVerdictHolds = Claim(
         "Safe commit on postgres-nio: under a partition the order is not committed, and the table still says so 8 s after COMMIT"
     ) { claim in
-        try await createOrders(claim)
-        let (connection, logger) = try await PostgresNIOFindings.connect(claim, applicationName: "checkout-3")
-        let fault = claim.server.fault(.partition)
-        let sent = Stamp()
-        let unknown = try await claim.requireError(SafeCommit.OutcomeUnknown.self) {
-            _ = try await SafeCommit.commit(on: connection, requestID: "r4", commitTimeout: commitTimeout, logger: logger) { db in
-                try await db.query("INSERT INTO orders VALUES (4, \("r4"))", logger: logger)
-                try await claim.server.apply(fault)
-                sent.set()
-            }
-        }
-        let took = sent.elapsed
-        try await Task.sleep(for: .milliseconds(3500) - sent.elapsed)
-        try await claim.server.heal(fault)
-        claim.expect(took <= commitTimeout + DriverClaims.deadlineSlack, "COMMIT took \(took), deadline \(commitTimeout)")
+        let order = try await orderIntoFault(4, .partition, application: "checkout-3", claim)
+        try await Task.sleep(for: .milliseconds(3500) - order.sent.elapsed)
+        try await claim.server.heal(order.fault)
         // The situation: the session that sent COMMIT is still there, its transaction open.
         let open = try await claim.query(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'checkout-3' AND state = 'idle in transaction'")
         claim.expectEqual(try open.first?.int(0), 1, "the session that sent COMMIT was gone before the fence")
-        let (resolver, resolverLogger) = try await PostgresNIOFindings.connect(claim, applicationName: "checkout-resolver")
-        let committed = try await SafeCommit.committed(
-            requestID: "r4", table: "orders", fencing: "checkout-3", on: resolver, logger: resolverLogger)
-        try await resolver.close()
-        try await Task.sleep(for: .seconds(8) - sent.elapsed)
-        print("safe commit, partition: outcome unknown \(took) after COMMIT (\(unknown.reason)); committed: \(committed)")
+        let committed = try await resolve(4, fencing: "checkout-3", claim)
+        try await Task.sleep(for: .seconds(8) - order.sent.elapsed)
+        print("safe commit, partition: outcome unknown \(order.took) after COMMIT (\(order.unknown.reason)); committed: \(committed)")
         claim.expect(!committed, "a COMMIT sent into the partition was found before the fence")
         claim.expectEqual(try await ordersInTable(claim), [], "the orders in the table 8 s after COMMIT")
     }
