@@ -117,13 +117,22 @@ for version in $versions; do
   indoubt_junit_check "replication-pg$version" || status=1
 done
 
+# The example package and the driver claims run on one version (the first of the loop
+# above): they are about a user's code and the drivers, not the server.
+driver_version=${versions%% *}
+
+# The example package (Examples/CheckoutTests): a user's project that depends on InDoubt by
+# path, with its own CommitStrategy and claims; built in its own .build, as a user's would be.
+phase "example package"
+echo "ci/test.sh: Examples/CheckoutTests on PostgreSQL $driver_version"
+indoubt_junit_args example 2
+INDOUBT_PG=$driver_version swift test --package-path Examples/CheckoutTests "${junit[@]}" || status=1
+indoubt_junit_check example || status=1
+
 # The driver claims (issue 15, Tests/ClaimsTests/DriverClaims.swift) for every driver: libpq's
 # and postgres-nio's, which exist only in a build with the package trait PostgresNIO; and
-# the bench's smoke test, which there measures both drivers. That
-# build has a scratch path of its own, so the plain build above keeps its cache and never
-# compiles postgres-nio. One version (the first of the loop above) is enough: the claims are
-# about the drivers, not the server.
-driver_version=${versions%% *}
+# the bench's smoke test, which there measures both drivers. That build has a scratch path
+# of its own, so the plain build above keeps its cache and never compiles postgres-nio.
 phase "driver claims (postgres-nio build)"
 echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version"
 driver_started=$(date +%s)

@@ -59,7 +59,7 @@ public enum OutcomeClassifier {
 extension OutcomeClassifier {
     /// Whether `error` leaves the write's outcome unknown (anything that is not a
     /// ``PostgresError`` is treated as unknown).
-    static func isIndeterminate(_ error: any Error) -> Bool {
+    public static func isIndeterminate(_ error: any Error) -> Bool {
         guard let error = error as? PostgresError else { return true }
         return classify(error) == .info
     }
