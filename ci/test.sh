@@ -99,6 +99,14 @@ indoubt_junit_args unit
 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
+# The API documentation (DocC catalogs Sources/InDoubt/InDoubt.docc and
+# Sources/InDoubtTesting/InDoubtTesting.docc, swift-docc-plugin): a symbol link that names
+# nothing, or a public parameter without its documentation, fails the build.
+phase docs
+mkdir -p runs/docs
+swift package --allow-writing-to-directory runs/docs generate-documentation \
+  --target InDoubt --target InDoubtTesting --warnings-as-errors --output-path runs/docs || status=1
+
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
 # workflow matrix), only that version runs.
 versions=${INDOUBT_PG:-$(ls /opt/indoubt/postgres 2>/dev/null | sort -rn | tr '\n' ' ') 15}

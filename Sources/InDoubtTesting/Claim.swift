@@ -27,13 +27,13 @@ public struct Claim: Sendable, CustomStringConvertible {
     public enum Server: Sendable {
         /// A server on the backend `INDOUBT_BACKEND` selects, with these settings.
         case selected(settings: [String: String])
-        /// A ``PostgresNode`` in a network namespace, whatever `INDOUBT_BACKEND` says: for
+        /// A `PostgresNode` in a network namespace, whatever `INDOUBT_BACKEND` says: for
         /// claims that need a node another process can reach (`indoubt serve`'s kind).
         case namespaceNode(settings: [String: String])
         /// A primary and its streaming standbys on the backend `INDOUBT_BACKEND` selects
         /// (network namespaces, or the compose file's replication profile); the claim's
-        /// server is the cluster (a ``TopologyTarget``: ``NamespaceCluster``,
-        /// ``ComposeCluster``), which clients reach at its current primary and which takes
+        /// server is the cluster (a `TopologyTarget`: `NamespaceCluster`,
+        /// `ComposeCluster`), which clients reach at its current primary and which takes
         /// the topology faults.
         case replicated(Replication, settings: [String: String])
     }

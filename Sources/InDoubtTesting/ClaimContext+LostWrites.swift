@@ -5,7 +5,12 @@ extension ClaimContext {
     /// and the table without the checker. Records a failure unless some were lost, and unless
     /// the checker's `lost`, results.json's `lost` and `lost_elements`, and the loss rate all
     /// say the same; and unless the invariants are broken, as lost writes break them.
+    /// - Parameter run: The claim's run.
     /// - Parameter why: What it means that nothing was lost, for the failure message.
+    /// - Parameter fileID: Where a failure is recorded (the caller's, by default).
+    /// - Parameter filePath: Where a failure is recorded.
+    /// - Parameter line: Where a failure is recorded.
+    /// - Parameter column: Where a failure is recorded.
     /// - Returns: The lost elements, sorted.
     @discardableResult
     public func expectLostAsTheTableSays(

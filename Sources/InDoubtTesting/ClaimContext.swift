@@ -33,9 +33,20 @@ public final class ClaimContext: Sendable {
     /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:readInterval:driver:)``,
     /// keeping its report folder until the claim is over.
     ///
-    /// - Parameter target: What the experiment talks to instead of ``server`` itself: a
-    ///   wrapper of it that changes how a fault is applied or healed (one that keeps a cut
-    ///   in force past the run, say). `nil`, the default, is ``server``.
+    /// - Parameters:
+    ///   - target: What the experiment talks to instead of ``server`` itself: a wrapper of it
+    ///     that changes how a fault is applied or healed (one that keeps a cut in force past
+    ///     the run, say). `nil`, the default, is ``server``.
+    ///   - writes: How many elements the clients write, each once.
+    ///   - clients: How many clients write at once.
+    ///   - timeout: Each call's deadline.
+    ///   - faults: What the nemesis does, and when.
+    ///   - strategy: The clients' commit protocol, and how it resolves writes in doubt.
+    ///   - fence: Whether the clients' sessions are terminated before the resolution.
+    ///   - client: The clients' TCP and cancel behaviour (an application's by default).
+    ///   - retryBudget: How long a strategy that retries may keep trying one write.
+    ///   - readInterval: How often a reader reads the whole set during the run; `nil`: never.
+    ///   - driver: The client library the clients' connections go through.
     public func run(
         on target: (any ExperimentTarget)? = nil,
         writes: Int, clients: Int = 5, timeout: Duration = .milliseconds(500), faults: [FaultSchedule],

@@ -1,7 +1,7 @@
 import InDoubt
 import XCTest
 
-/// An XCTest base class whose every test gets a fresh running ``NamespaceCluster``.
+/// An XCTest base class whose every test gets a fresh running `NamespaceCluster`.
 ///
 /// Override ``nodeCount`` or ``serverSettings`` to shape it. Without the prerequisites the
 /// test is skipped (`XCTSkip`) with the reason, or fails with `INDOUBT_REQUIRE_FAULTS=1`.

@@ -1,7 +1,7 @@
 import InDoubt
 import Testing
 
-/// Gives a Swift Testing test (or suite) a running ``ComposeCluster``, whatever
+/// Gives a Swift Testing test (or suite) a running `ComposeCluster`, whatever
 /// `INDOUBT_BACKEND` says: for tests of the compose backend itself. Without Docker they
 /// skip, and fail only with `INDOUBT_REQUIRE_FAULTS=1` and `INDOUBT_BACKEND=compose`.
 public struct ComposeClusterTrait: TestTrait, SuiteTrait, TestScoping {

@@ -1,7 +1,7 @@
 import InDoubt
 import Testing
 
-/// Gives a Swift Testing test (or every test of a suite) a running ``NamespaceCluster``,
+/// Gives a Swift Testing test (or every test of a suite) a running `NamespaceCluster`,
 /// reachable through ``ClusterFixture/current``, and removes it afterwards.
 ///
 /// ```swift

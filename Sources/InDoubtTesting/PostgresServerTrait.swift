@@ -3,7 +3,7 @@ import Testing
 
 /// Gives a Swift Testing test a running PostgreSQL on the backend `INDOUBT_BACKEND` selects
 /// (a namespace node by default, a compose project with `INDOUBT_BACKEND=compose`),
-/// reachable through ``ServerFixture/require()`` as an ``ExperimentTarget``, and removes it
+/// reachable through ``ServerFixture/require()`` as an `ExperimentTarget`, and removes it
 /// afterwards.
 ///
 /// ```swift

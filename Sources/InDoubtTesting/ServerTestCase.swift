@@ -2,7 +2,7 @@ import InDoubt
 import XCTest
 
 /// An XCTest base class whose every test gets a fresh PostgreSQL on the backend
-/// `INDOUBT_BACKEND` selects (`netns` by default, or `compose`), as an ``ExperimentTarget``.
+/// `INDOUBT_BACKEND` selects (`netns` by default, or `compose`), as an `ExperimentTarget`.
 ///
 /// Override ``serverSettings`` to shape it. Without the backend's prerequisites the test is
 /// skipped (`XCTSkip`) with the reason, or fails with `INDOUBT_REQUIRE_FAULTS=1`.

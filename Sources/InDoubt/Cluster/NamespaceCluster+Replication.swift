@@ -18,7 +18,7 @@ extension NamespaceCluster {
                          settings: settings, templateCache: templateCache, logger: logger)
     }
 
-    /// The node that takes writes: `n1`, then whichever standby ``failover()`` promoted.
+    /// The node that takes writes: `n1`, then whichever standby a failover promoted.
     public var primary: PostgresNode { nodes[primaryIndex.withLock { $0 }] }
 
     /// The standbys still in the cluster: every node but the primary and the fenced.

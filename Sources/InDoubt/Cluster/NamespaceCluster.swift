@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// PostgreSQL nodes, each in its own network namespace, on a bridge in a namespace of its
-/// own (``ClusterNetwork``) that the root namespace reaches over one veth.
+/// own (`ClusterNetwork`) that the root namespace reaches over one veth.
 ///
 /// ```swift
 /// let cluster = try await NamespaceCluster.start(nodes: 1, installation: .newest())

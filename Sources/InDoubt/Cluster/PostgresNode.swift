@@ -10,7 +10,7 @@ import Glibc
 /// The server runs as the `postgres` user inside namespace ``namespace``, listens on
 /// ``address``:``port``, and is reached from the root namespace over a veth on the
 /// cluster's bridge. Faults are applied with iptables and tc inside the namespace
-/// (``exec(_:)``), never in the root namespace.
+/// (`exec(_:)`), never in the root namespace.
 public final class PostgresNode: Sendable {
     /// How to stop a server.
     public enum StopMode: String, Sendable, CaseIterable {

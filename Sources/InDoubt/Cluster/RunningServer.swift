@@ -15,6 +15,9 @@ public struct RunningServer: Sendable {
     /// Creates the handle a backend returns.
     ///
     /// - Parameters:
+    ///   - target: What the experiment talks to.
+    ///   - description: One line for the run's output: the server, where it listens, its backend.
+    ///   - postgresVersion: The server's version, as it reports it.
     ///   - stop: Removes the server and everything the backend made for it.
     ///   - copyLogs: Writes the server's log (or description) into a run folder, blocking,
     ///     so that a SIGINT handler can call it.

@@ -29,8 +29,11 @@ public struct ReplicatedRunPlan: Sendable, Equatable {
     /// Plans the run.
     ///
     /// - Parameters:
+    ///   - standbys: How many standbys stream from the primary.
+    ///   - mode: Asynchronous or synchronous replication, and at which level.
     ///   - fault: The topology fault (``faultKinds``), or `.none` for a healthy topology.
     ///   - failover: Whether a failover follows the fault; `nil`: yes, unless there is no fault.
+    ///   - writes: How many writes the run makes.
     ///   - start: When the fault starts; `nil`: after `writes / 8` acknowledged writes, at a COMMIT.
     ///   - duration: How long the fault lasts; `nil`: until the writes end with a failover, 2 s without.
     ///   - cycle: Repeat the fault this often (``FaultSchedule/cycle``); needs no failover.

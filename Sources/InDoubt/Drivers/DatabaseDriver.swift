@@ -61,6 +61,8 @@ public enum DatabaseDriver: String, Sendable, Hashable, Codable, CaseIterable, C
 
     /// Opens a connection through the driver, by `deadline`.
     ///
+    /// - Parameter options: Where to connect, and the client's settings.
+    /// - Parameter deadline: When to give up.
     /// - Parameter queue: For libpq, the serial queue of the connection's blocking work
     ///   (see ``PostgresConnection/connect(_:deadline:queue:)``); postgres-nio uses its
     ///   event loops.

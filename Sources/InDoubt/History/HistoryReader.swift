@@ -6,7 +6,7 @@ import Foundation
 /// ``forEachOperation(in:_:)`` checks a history of any length in constant memory.
 ///
 /// It reads every version of ``HistoryFormat``: a version-1 history (no header line) is
-/// handed on as version 2 says it (``HistoryOperation/upgradedFromVersion1()``); a newer
+/// handed on as version 2 says it (`HistoryOperation.upgradedFromVersion1()`); a newer
 /// version is ``HistoryReadError/unknownVersion(file:version:)``.
 ///
 /// Tolerance rules:

@@ -6,7 +6,7 @@ import Synchronization
 /// format's version (``HistoryFormat``).
 ///
 /// Every line is written through with one `write(2)` as soon as it is appended
-/// (``JSONLinesWriter``), so a run
+/// (`JSONLinesWriter`), so a run
 /// that is killed (even with `SIGKILL`) leaves every completed line on disk; at worst the
 /// last line is partial, which ``HistoryReader`` tolerates and reports.
 ///

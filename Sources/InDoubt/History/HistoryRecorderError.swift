@@ -8,7 +8,7 @@ public enum HistoryRecorderError: Error, Sendable, Equatable, CustomStringConver
     case cannotCreate(file: URL, reason: String)
     /// A line could not be written; the history on disk is incomplete from `index` on.
     case writeFailed(file: URL, index: Int, reason: String)
-    /// ``HistoryRecorder/append(process:type:f:value:values:error:warning:fault:evidence:resolution:attempt:)`` was
+    /// `HistoryRecorder.append(...)` was
     /// called after ``HistoryRecorder/close()``; the operation was not written.
     case appendAfterClose(file: URL, index: Int)
 

@@ -61,6 +61,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Opens a connection, or throws ``PostgresError`` (kind `connect` or `timeout`) by
     /// `deadline`.
     ///
+    /// - Parameter options: Where to connect, and the client's settings.
+    /// - Parameter deadline: When to give up.
     /// - Parameter queue: The serial queue for the connection's blocking work. Pass the
     ///   queue of the ``SerialQueueExecutor`` the calling task prefers, so that each call
     ///   runs without a thread hand-off; by default the connection gets a queue of its own.

@@ -11,7 +11,7 @@ extension DatabaseConnection {
     ///
     /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/rolledBack`` when the server
     ///   answers `ROLLBACK`, of kind `client` when it answers another unexpected tag
-    ///   (see ``TransactionEnd/verify(_:expectedTag:statement:)``), or whatever
+    ///   (see ``TransactionEnd/verify(_:expectedTag:statement:trustingWarnings:)``), or whatever
     ///   ``query(_:_:phase:deadline:)`` throws.
     public func commit(deadline: Deadline) async throws -> QueryResult {
         try await end("COMMIT", expectedTag: "COMMIT", deadline: deadline)
@@ -62,6 +62,9 @@ public enum TransactionEnd {
 
     /// Checks that `result`, the reply to `statement`, carries `expectedTag`.
     ///
+    /// - Parameter result: The reply.
+    /// - Parameter expectedTag: The command tag that means success (`COMMIT`).
+    /// - Parameter statement: What was sent, for the error's message.
     /// - Throws: ``PostgresError`` (sent `.commit`, the tag in its message): of kind
     ///   ``PostgresError/Kind/notReplicated`` for the expected tag with a warning that the
     ///   wait for the synchronous standby was cancelled, which classifies as `info`; of kind

@@ -107,6 +107,8 @@ public struct RunResults: Sendable, Equatable, Codable {
 
     /// Builds the results from a checker's verdict and a description of the run.
     ///
+    /// - Parameter result: The checker's verdict.
+    /// - Parameter run: What ran: version, backend, fault, strategy, clients.
     /// - Parameter complete: `false` for an interrupted run (for instance when
     ///   ``History/truncated`` is `true`).
     /// - Parameter topology: the final read's node and the failover's timing, from the history.

@@ -35,7 +35,7 @@ public struct ComposeBackend: ServerBackend {
         await ComposeCluster.checkProblems(images: [image, ComposeProject.sidecarImage()]).map(\.description)
     }
 
-    /// Starts a project; at most ``ComposeCapacity`` run at once in this process (a replicated
+    /// Starts a project; at most `ComposeCapacity` allows run at once in this process (a replicated
     /// one takes one place too). With ``replication`` the target is the ``ComposeCluster``,
     /// whose primary the clients reach and which takes the topology faults.
     public func start(settings: [String: String]) async throws -> RunningServer {

@@ -96,7 +96,10 @@ public final class ComposeCluster: Sendable {
     ///   - settings: Extra server settings, over ``PostgresNode/defaultSettings``.
     ///   - hostPort: A fixed host port (of the primary); `nil` lets Docker pick a free one.
     ///   - replication: A standby that streams from the server (one at most), or `nil`.
-    ///   - readyWithin: How long start-up may take.
+    ///   - timeout: How long start-up may take (`readyWithin:`).
+    ///   - file: The compose file (`INDOUBT_COMPOSE_FILE`, else the repository's docker-compose.yml).
+    ///   - docker: The docker CLI to run.
+    ///   - logger: Where progress goes.
     public static func start(
         image: String? = nil,
         sidecarImage: String? = nil,

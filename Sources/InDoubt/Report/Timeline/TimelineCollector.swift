@@ -11,7 +11,7 @@
 ///   `:ok` of the same name (the operation's `fault` field); a fault still in
 ///   force at the end runs to the end.
 /// - The last `:ok` read after which no `.add` is recorded is the final read.
-/// - The nemesis's topology faults also feed the node lanes (``TimelineNodeCollector``).
+/// - The nemesis's topology faults also feed the node lanes (`TimelineNodeCollector`).
 public struct TimelineCollector: Sendable {
     private struct Pending: Sendable {
         var element: Int?
