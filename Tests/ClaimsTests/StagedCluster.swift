@@ -68,6 +68,7 @@ final class StagedCluster: ExperimentTarget, TopologyTarget {
     }
 
     var primaryName: String { cluster.primaryName }
+    func waitUntilStandbysReplayed(deadline: Deadline) async throws { try await cluster.waitUntilStandbysReplayed(deadline: deadline) }
     var backendName: String { cluster.backendName }
     var targetName: String { cluster.targetName }
     var serverPort: Int { cluster.serverPort }

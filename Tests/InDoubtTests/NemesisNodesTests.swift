@@ -55,6 +55,7 @@ final class FakeTopology: TopologyTarget, Sendable {
     private let primary = Mutex("n1")
     var targetName: String { primary.withLock { $0 } }
     var primaryName: String { targetName }
+    func waitUntilStandbysReplayed(deadline: Deadline) async throws {}
     var serverPort: Int { 5432 }
     var serverInterface: String { "eth0" }
 

@@ -21,6 +21,13 @@ extension NamespaceCluster: ExperimentTarget {
 extension NamespaceCluster: TopologyTarget {
     public var primaryName: String { primary.name }
 
+    public func waitUntilStandbysReplayed(deadline: Deadline) async throws {
+        let primary = self.primary
+        try await Replication.waitUntilReplayed(
+            primary: primary.connectionOptions(applicationName: "indoubt-ready"), primaryName: primary.name,
+            standbys: nodes.filter { $0.name != primary.name }.map(\.name), deadline: deadline)
+    }
+
     public func applyTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect {
         // Without standbys a cut would add no rule at all and pass for a fault in force.
         guard replication != nil else { throw TopologyFaultError(kind: kind, target: "cluster slot \(slot)") }

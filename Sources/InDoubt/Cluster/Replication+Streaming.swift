@@ -31,4 +31,26 @@ extension Replication {
             reason: "within \(timeout), pg_stat_replication on \(primaryName) showed: \(seen.isEmpty ? "no standby" : seen)",
             logTail: await logTail())
     }
+
+    /// Polls the primary's `pg_stat_replication` until every standby of `standbys` has
+    /// replayed all the primary had written when it was called.
+    static func waitUntilReplayed(primary: ConnectionOptions, primaryName: String, standbys: [String], deadline: Deadline) async throws {
+        guard !standbys.isEmpty else { return }
+        let connection = try await PostgresConnection.connect(primary, deadline: deadline)
+        defer { connection.close() }
+        let written = try await connection.query("SELECT pg_current_wal_lsn()::text", deadline: deadline).rows.first?.string(0) ?? "0/0"
+        let names = "{" + standbys.joined(separator: ",") + "}"
+        while true {
+            let caughtUp = try await connection.query(
+                "SELECT count(*) FROM pg_stat_replication WHERE application_name = ANY($1::text[]) AND replay_lsn >= $2::pg_lsn",
+                [names, written], deadline: deadline).rows.first?.int(0) ?? 0
+            if caughtUp == standbys.count { return }
+            guard !deadline.hasPassed else {
+                throw ClusterError.replicationNotReady(
+                    reason: "the standbys of \(primaryName) had not replayed up to \(written) by the deadline (\(caughtUp) of \(standbys.count) had)",
+                    logTail: "")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
 }

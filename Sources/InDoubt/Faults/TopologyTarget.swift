@@ -12,6 +12,11 @@ public protocol TopologyTarget: FaultTarget {
     /// Removes exactly what ``applyTopologyFault(_:)`` added (nothing, for a failover or a
     /// killed primary); returns what it did.
     func healTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect
+    /// Waits until every standby has replayed what the primary has written so far. The
+    /// experiment calls it after its set-up, so that the workload starts from a replicated
+    /// state: a cut that came before a loaded standby had the tables would lose the tables,
+    /// not the writes (seen once in CI: after the failover, `set_app` did not exist).
+    func waitUntilStandbysReplayed(deadline: Deadline) async throws
 }
 
 /// A topology fault asked of a target that has no topology.

@@ -156,6 +156,9 @@ public struct Experiment: Sendable {
                 "DROP TABLE IF EXISTS set_app; CREATE TABLE set_app (id serial PRIMARY KEY, element int NOT NULL)",
                 deadline: deadline)
             try await configuration.strategy.prepare(admin, deadline: deadline)
+            if let topology = target as? any TopologyTarget {
+                try await topology.waitUntilStandbysReplayed(deadline: deadline)
+            }
             return version
         } catch {
             throw ExperimentError.setup(String(describing: error))

@@ -26,6 +26,13 @@ extension ComposeCluster: ExperimentTarget {
 extension ComposeCluster: TopologyTarget {
     public var primaryName: String { primary.name }
 
+    public func waitUntilStandbysReplayed(deadline: Deadline) async throws {
+        let primary = self.primary
+        try await Replication.waitUntilReplayed(
+            primary: primary.connectionOptions(applicationName: "indoubt-ready"), primaryName: primary.name,
+            standbys: nodes.filter { $0.name != primary.name }.map(\.name), deadline: deadline)
+    }
+
     public func applyTopologyFault(_ kind: Fault.Kind) async throws -> TopologyFaultEffect {
         guard replication != nil else { throw TopologyFaultError(kind: kind, target: "compose project \(project.name)") }
         switch kind {
