@@ -99,14 +99,6 @@ indoubt_junit_args unit
 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
-# The API documentation (DocC catalogs Sources/InDoubt/InDoubt.docc and
-# Sources/InDoubtTesting/InDoubtTesting.docc, swift-docc-plugin): a symbol link that names
-# nothing, or a public parameter without its documentation, fails the build.
-phase docs
-mkdir -p runs/docs
-swift package --allow-writing-to-directory runs/docs generate-documentation \
-  --target InDoubt --target InDoubtTesting --warnings-as-errors --output-path runs/docs || status=1
-
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
 # workflow matrix), only that version runs.
 versions=${INDOUBT_PG:-$(ls /opt/indoubt/postgres 2>/dev/null | sort -rn | tr '\n' ' ') 15}
@@ -154,6 +146,16 @@ else
   status=1
 fi
 echo "ci/test.sh: the driver step took $(( $(date +%s) - driver_started )) s"
+
+# The API documentation (DocC catalogs Sources/InDoubt/InDoubt.docc and
+# Sources/InDoubtTesting/InDoubtTesting.docc, swift-docc-plugin): a symbol link that names
+# nothing, or a public parameter without its documentation, fails the build. The plugin
+# builds every dependency, postgres-nio too (237 s in a fresh clone's plain .build, which it
+# also filled with NIO), so it runs in the trait build's folder, where that is built already.
+phase docs
+mkdir -p runs/docs
+swift package --scratch-path .build-nio --allow-writing-to-directory runs/docs generate-documentation \
+  --target InDoubt --target InDoubtTesting --warnings-as-errors --output-path runs/docs || status=1
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
