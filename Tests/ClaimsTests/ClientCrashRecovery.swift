@@ -44,7 +44,7 @@ struct ClientCrash {
         ]
         child.standardOutput = FileHandle.nullDevice
         child.standardError = FileHandle.nullDevice
-        try child.run()
+        try Command.launch(child)
         defer { if child.isRunning { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() } }
 
         let history = runFolder.appendingPathComponent(RunFolder.historyFileName)

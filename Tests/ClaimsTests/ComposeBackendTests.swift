@@ -231,7 +231,7 @@ struct ComposeHygieneTests {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sleep")
         child.arguments = ["120"]
-        try child.run()
+        try Command.launch(child)
         let dead = ProcessIdentity.identity(of: child.processIdentifier)
         let project = ComposeProject(
             name: ComposeProject.name(owner: dead.pid, sequence: 0), owner: dead,

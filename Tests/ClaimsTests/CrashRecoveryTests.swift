@@ -23,7 +23,7 @@ struct CrashRecoveryTests {
                          "--fault-for", "60s", "--slow", "none", "--timeout", "500ms", "--quiet", "--out", out.path]
         run.standardOutput = FileHandle.nullDevice
         run.standardError = FileHandle.nullDevice
-        try run.run()
+        try Command.launch(run)
         return run
     }
 

@@ -143,16 +143,18 @@ public final class PostgresNode: Sendable {
         if !FileManager.default.fileExists(atPath: logFile.path) {
             _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
-        let log = try FileHandle(forWritingTo: logFile)
-        try log.seekToEnd()
         let server = Process()
         server.executableURL = executable
         server.arguments = Array(command.dropFirst())
-        server.standardOutput = log
-        server.standardError = log
         server.standardInput = FileHandle.nullDevice
         server.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
-        try server.run()
+        // The server lives for the whole run: whatever it inherits stays open that long
+        // (Command.launch says why it must inherit nothing but its log).
+        let log = try FileHandle(forWritingTo: logFile)
+        try log.seekToEnd()
+        server.standardOutput = log
+        server.standardError = log
+        try Command.launch(server)
         try? log.close()
         process.withLock { $0 = server }
         try await waitUntilReady(within: timeout)

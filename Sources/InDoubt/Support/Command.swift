@@ -52,14 +52,18 @@ public enum Command {
         let process = Process()
         process.executableURL = executable
         process.arguments = Array(arguments.dropFirst())
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        // The pipes are made under the spawn lock too (see ``launch(_:)``): made outside it,
+        // they could leak into a server being spawned, which would keep them open for good.
+        let (stdout, stderr, stdin): (Pipe, Pipe, Pipe)
         do {
-            try process.run()
+            (stdout, stderr, stdin) = try spawnLock.withLock {
+                let pipes = (Pipe(), Pipe(), Pipe())
+                process.standardOutput = pipes.0
+                process.standardError = pipes.1
+                process.standardInput = input == nil ? FileHandle.nullDevice : pipes.2
+                try process.run()
+                return pipes
+            }
         } catch {
             throw CommandError(arguments: arguments, status: nil, stderr: String(describing: error))
         }
@@ -91,6 +95,22 @@ public enum Command {
         }
         return output
     }
+
+    /// Starts `process`, so that it inherits no descriptor of another child of this process.
+    ///
+    /// On Linux, Foundation's `Process` closes the parent's descriptors in the child by
+    /// listing them just before `posix_spawn`: a pipe, or the socket `Process` watches for a
+    /// child's exit, that another thread makes in between is inherited. A server started
+    /// that way kept a `chown`'s pipe open, and `chown` was waited for until CI's timeout
+    /// (a replication claim, whose two nodes start at once). Every spawn of this process
+    /// goes through this lock, so nothing is made between another spawn's listing and its
+    /// `posix_spawn`.
+    public static func launch(_ process: Process) throws {
+        try spawnLock.withLock { try process.run() }
+    }
+
+    /// Held while a child is spawned, and while what it will inherit is made (see ``launch(_:)``).
+    static let spawnLock = NSLock()
 
     /// The full path of `program` on `PATH` (plus the sbin folders, which root's PATH may lack).
     public static func find(_ program: String) -> URL? {
