@@ -92,6 +92,8 @@ mkdir -p "$src"
 rm -rf "$src/Sources" "$src/Tests"
 cp -a Package.swift Sources Tests "$src/"
 
+# indoubt_within (and, for the baseline run, the JUnit helpers).
+source "$root/ci/junit-lib.sh"
 build_copy() { swift build --build-tests --package-path "$src" --scratch-path "$build" >"$scratch/build.log" 2>&1; }
 # A mutant fails its tests on purpose, and a failing XCTest claim keeps its report folder in
 # the temporary folder: the test runs get one of their own, emptied after each.
@@ -100,7 +102,7 @@ run_tests() {
   rm -rf "$scratch/tmp"; mkdir -p "$scratch/tmp"
   local status=0 filter=$1
   shift
-  TMPDIR="$scratch/tmp" swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$filter" "$@" >"$scratch/test.log" 2>&1 || status=$?
+  TMPDIR="$scratch/tmp" indoubt_within 600 swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$filter" "$@" >"$scratch/test.log" 2>&1 || status=$?
   rm -rf "$scratch/tmp"
   return "$status"
 }
@@ -127,7 +129,6 @@ else
   echo "ci/mutants.sh: running the catching tests unmutated"
   # The unmutated run is the one with a JUnit report (runs/junit/mutants*.xml): the mutants'
   # runs fail on purpose, and the table below is their report.
-  source "$root/ci/junit-lib.sh"
   indoubt_junit_args "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}"
   run_tests "$filters" "${junit[@]}" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
   indoubt_junit_check "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}" || exit 1

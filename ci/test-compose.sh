@@ -77,16 +77,18 @@ source ci/junit-lib.sh
 # Two XCTest cases at once: one compose project each, as many as ComposeCapacity lets one
 # Swift Testing process run.
 indoubt_junit_args compose 2
-swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
+indoubt_within 1500 swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
 indoubt_junit_check compose || status=1
 
 # D1 and D5 (issue 15) behind Docker's port proxy, for both drivers: the build with the
-# package trait PostgresNIO, in its own scratch path (warm when ci/test.sh's driver step ran).
+# package trait PostgresNIO, in its own scratch path (INDOUBT_NIO_BUILD: ci/test.sh's, warm
+# from its driver step).
+nio_build=${INDOUBT_NIO_BUILD:-.build-nio}
 driver_filter='DriverClaims(XCTests)?[./](d1\(|d5\(|testLostAcknowledgementEndsInTime|testMitigationsResolveEverything)'
 step "the driver claims D1 and D5 on the compose backend (libpq, postgres-nio)"
-if swift build --build-tests --traits PostgresNIO --scratch-path .build-nio; then
+if swift build --build-tests --traits PostgresNIO --scratch-path "$nio_build"; then
   indoubt_junit_args compose-drivers 2
-  swift test --skip-build --traits PostgresNIO --scratch-path .build-nio "${junit[@]}" --filter "$driver_filter" || status=1
+  indoubt_within 900 swift test --skip-build --traits PostgresNIO --scratch-path "$nio_build" "${junit[@]}" --filter "$driver_filter" || status=1
   indoubt_junit_check compose-drivers || status=1
 else
   echo "ci/test-compose.sh: the build with --traits PostgresNIO failed" >&2
