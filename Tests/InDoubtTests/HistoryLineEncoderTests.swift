@@ -23,6 +23,11 @@ struct HistoryLineEncoderTests {
         HistoryOperation(index: 8, time: 11, process: .nemesis, type: .ok, f: .startFault, fault: "replication-cut",
                          evidence: "n1 drops 10.0.0.3", nodes: ["n1", "n2", "n\"3\\"]),
         HistoryOperation(index: 9, time: 12, process: .nemesis, type: .ok, f: .stopFault, fault: "pause-primary", nodes: []),
+        // The extremes of the digits the encoder writes itself.
+        HistoryOperation(index: 10, time: Int64.max, process: .client(0), type: .ok, f: .read,
+                         values: [Int.min, Int.max, -1, 0, 10, -10, 1_000_000_000]),
+        HistoryOperation(index: 11, time: 0, process: .nemesis, type: .ok, f: .startFault, fault: "failover",
+                         promotion: Int64.min, nodes: ["n1"]),
     ]
 
     @Test("Byte for byte equal to JSONEncoder with sorted keys", arguments: operations)

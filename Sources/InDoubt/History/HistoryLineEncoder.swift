@@ -8,10 +8,13 @@ enum HistoryLineEncoder {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         var first = true
-        func key(_ name: String) {
+        func key(_ name: StaticString) {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
-            string(name)
+            // The keys are plain ASCII: nothing to escape.
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
             out.append(UInt8(ascii: ":"))
         }
         func string(_ text: String) {
@@ -33,7 +36,18 @@ enum HistoryLineEncoder {
             }
             out.append(UInt8(ascii: "\""))
         }
-        func number<T: BinaryInteger>(_ value: T) { out += Array(String(value).utf8) }
+        // Digits straight into the line: `String(value)` cost two allocations a number.
+        func number(_ value: Int64) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            var rest = value.magnitude
+            let start = out.count
+            repeat {
+                let (quotient, digit) = rest.quotientAndRemainder(dividingBy: 10)
+                out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: digit))
+                rest = quotient
+            } while rest > 0
+            out[start...].reverse()
+        }
         func array<T>(_ items: [T], _ element: (T) -> Void) {
             out.append(UInt8(ascii: "["))
             for (position, item) in items.enumerated() {
@@ -43,25 +57,25 @@ enum HistoryLineEncoder {
             out.append(UInt8(ascii: "]"))
         }
 
-        if let attempt = operation.attempt { key("attempt"); number(attempt) }
+        if let attempt = operation.attempt { key("attempt"); number(Int64(attempt)) }
         if let error = operation.error { key("error"); string(error) }
         if let evidence = operation.evidence { key("evidence"); string(evidence) }
         key("f"); string(operation.f.rawValue)
         if let fault = operation.fault { key("fault"); string(fault) }
-        key("index"); number(operation.index)
+        key("index"); number(Int64(operation.index))
         if let node = operation.node { key("node"); string(node) }
         if let nodes = operation.nodes { key("nodes"); array(nodes, string) }
         key("process")
         switch operation.process {
-        case .client(let client): number(client)
+        case .client(let client): number(Int64(client))
         case .nemesis: string("nemesis")
         }
         if let promotion = operation.promotion { key("promotion"); number(promotion) }
         if let resolution = operation.resolution { key("resolution"); string(resolution.rawValue) }
         key("time"); number(operation.time)
         key("type"); string(operation.type.rawValue)
-        if let value = operation.value { key("value"); number(value) }
-        if let values = operation.values { key("values"); array(values, number) }
+        if let value = operation.value { key("value"); number(Int64(value)) }
+        if let values = operation.values { key("values"); array(values) { number(Int64($0)) } }
         if let warning = operation.warning { key("warning"); string(warning) }
         out.append(UInt8(ascii: "}"))
         return out
