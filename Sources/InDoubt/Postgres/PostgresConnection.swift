@@ -33,12 +33,21 @@ public final class PostgresConnection: @unchecked Sendable {
     private var sentAnything = false
     private let abandoned = Atomic<Bool>(false)
     private let notices: NoticeCollector
+    /// `queue`'s mark (``QueueMark``): a call made on `queue` itself runs there at once.
+    private let mark: QueueMark
 
     private init(options: ConnectionOptions, handle: OpaquePointer, queue: DispatchQueue, notices: NoticeCollector) {
         self.options = options
         self.handle = handle
         self.queue = queue
         self.notices = notices
+        // Made on `queue` (openBlocking), so two connections of one queue cannot race here.
+        if let existing = queue.getSpecific(key: QueueMark.key) {
+            mark = existing
+        } else {
+            mark = QueueMark()
+            queue.setSpecific(key: QueueMark.key, value: mark)
+        }
         self.backendPID = PQbackendPID(handle)
         self.serverVersionNumber = Int(PQserverVersion(handle))
         self.localPort = Self.localPort(of: PQsocket(handle))
@@ -90,7 +99,13 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(
         _ sql: String, _ parameters: [String?] = [], phase: SentPhase = .statement, deadline: Deadline
     ) async throws -> QueryResult {
-        try await withCheckedThrowingContinuation { continuation in
+        // A client task that prefers its SerialQueueExecutor already runs on `queue`: the
+        // work runs here, where the block below would run next anyway, without the block,
+        // the continuation and the two enqueues (a fifth of the client's CPU per write).
+        if DispatchQueue.getSpecific(key: QueueMark.key) === mark {
+            return try queryBlocking(sql, parameters, phase: phase, deadline: deadline)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try self.queryBlocking(sql, parameters, phase: phase, deadline: deadline) })
             }
@@ -329,6 +344,12 @@ public final class PostgresConnection: @unchecked Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? "connection lost" : trimmed
     }
+}
+
+/// Marks a queue that connections do their blocking work on (`DispatchQueue.setSpecific`),
+/// so that a connection can tell that it is called on its own queue.
+private final class QueueMark: Sendable {
+    static let key = DispatchSpecificKey<QueueMark>()
 }
 
 /// A `PGcancel`, used once on the thread that sends it and freed there.
