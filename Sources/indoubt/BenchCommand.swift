@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     var repeats: Int = 5
 
     @Option(help: "Writes per throughput run (the same count for pgbench).")
-    var writes: Int = 2000
+    var writes: Int = HarnessBenchmark.Configuration.defaultWrites
 
     @Option(help: "Concurrent clients for the throughput runs.")
     var clients: Int = 5

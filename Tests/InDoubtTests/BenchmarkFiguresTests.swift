@@ -1,5 +1,5 @@
 import Foundation
-import InDoubt
+@testable import InDoubt
 import Testing
 
 @Suite("Benchmark figures")
@@ -26,6 +26,21 @@ struct BenchmarkFiguresTests {
             """
         #expect(PgBench.parseTPS(report) == 7699.851716)
         #expect(PgBench.parseTPS("tps = 12 (including connections establishing)") == nil)
+    }
+
+    @Test("A figure the invocation skipped says so instead of printing zeros", arguments: [true, false])
+    func skippedFigures(measured: Bool) {
+        let some = Measurement([1, 2, 3])
+        let figures = HarnessBenchmark.Figures(
+            nodeReadyTemplate: some, nodeReadyCold: some, standbyReadyTemplate: some, standbyReadyBaseBackup: some,
+            writesPerSecond: some, pgbenchWritesPerSecond: some, drivers: [], faultApply: some, faultHeal: some,
+            claimsRun: measured ? some : Measurement([]), peakRSSMegabytes: 40, largeRunWrites: measured ? 20_000 : 0,
+            postgresVersion: "18.6")
+        let lines = figures.lines
+        #expect(lines.contains("claims 1–3 run: not measured (--no-claims)") == !measured)
+        #expect(lines.contains { $0.hasPrefix("claims 1–3 run: 2.00 s") } == measured)
+        #expect(lines.contains { $0.contains("including a 20000-write run") } == measured)
+        #expect(lines.contains { $0.contains("no large run: --large-writes 0") } == !measured)
     }
 
     @Test("The pgbench script is the naive client's transaction")

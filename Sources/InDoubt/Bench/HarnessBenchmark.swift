@@ -12,8 +12,12 @@ public struct HarnessBenchmark: Sendable {
     public struct Configuration: Sendable {
         /// How many times each figure is taken.
         public var repeats = 5
-        /// Writes per throughput run (and per pgbench run).
-        public var writes = 2000
+        /// Writes per throughput run (and per pgbench run). 20,000: a 2,000-transaction
+        /// pgbench run lasts about 0.15 s, and its rate spread from 10,505 to 17,201 writes/s
+        /// in one invocation; at 20,000, from 12,316 to 14,897 in the next (PostgreSQL 18).
+        public var writes = Configuration.defaultWrites
+        /// The default of ``writes``.
+        public static let defaultWrites = 20_000
         /// Clients for the throughput runs.
         public var clients = 5
         /// Writes of the large run whose peak memory is reported (0 to skip).
@@ -123,15 +127,19 @@ public struct HarnessBenchmark: Sendable {
                 row("primary + sync standby streaming, standby from pg_basebackup", standbyReadyBaseBackup, "s"),
                 row("set workload", writesPerSecond, "writes/s", digits: 0),
                 row("pgbench, same transaction", pgbenchWritesPerSecond, "writes/s", digits: 0),
-                "throughput ratio vs pgbench: \(String(format: "%.3f", throughputRatio))  target ≥ 0.9",
+                "throughput ratio vs pgbench: \(String(format: "%.3f", throughputRatio))  target ≥ 1.0",
             ] + drivers.map {
                 row("set workload through \($0.driver)", $0.writesPerSecond, "writes/s", digits: 0)
                     + ", ratio vs pgbench \(String(format: "%.3f", $0.ratio))"
             } + [
                 row("fault apply", faultApply, "ms", digits: 1, target: "< 50 ms"),
                 row("fault heal", faultHeal, "ms", digits: 1),
+            ] + (claimsRun.samples.isEmpty ? ["claims 1–3 run: not measured (--no-claims)"] : [
                 row("claims 1–3 run", claimsRun, "s", digits: 2),
-                "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB (including a \(largeRunWrites)-write run)  target < 200 MB for 100,000 writes",
+            ]) + [
+                largeRunWrites > 0
+                    ? "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB (including a \(largeRunWrites)-write run)  target < 200 MB for 100,000 writes"
+                    : "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB (no large run: --large-writes 0)",
             ]
         }
     }

@@ -192,7 +192,7 @@ public final class PostgresNode: Sendable {
         case .kill: SIGKILL
         }
         // A paused node's backends must run to exit, not only its postmaster.
-        try? await pause(false)
+        _ = try? await pause(false)
         Glibc.kill(pid, signal)
         let deadline = Deadline.after(timeout)
         while serverPID != nil && !deadline.hasPassed {
