@@ -45,11 +45,11 @@ enum SafeCommitExampleClaims {
 
     /// Order `id` (request id `r<id>`) through ``SafeCommit/commit(on:requestID:commitTimeout:logger:_:)``
     /// on a connection named `application`, with `fault` applied at the end of the
-    /// transaction's work, just before COMMIT. Returns the error, how long COMMIT took, and
-    /// the connection. The fault is left in force.
+    /// transaction's work, just before COMMIT. Returns the error, how long COMMIT took, when
+    /// it was sent, and the fault, which is left in force (the connection is closed by then).
     static func orderIntoFault(
         _ id: Int, _ fault: Fault.Kind, application: String, _ claim: ClaimContext
-    ) async throws -> (unknown: SafeCommit.OutcomeUnknown, took: Duration, sent: Stamp, connection: PostgresNIO.PostgresConnection, fault: InDoubt.Fault) {
+    ) async throws -> (unknown: SafeCommit.OutcomeUnknown, took: Duration, sent: Stamp, fault: InDoubt.Fault) {
         try await createOrders(claim)
         let (connection, logger) = try await PostgresNIOFindings.connect(claim, applicationName: application)
         let applied = claim.server.fault(fault)
@@ -65,7 +65,7 @@ enum SafeCommitExampleClaims {
         claim.expectEqual(unknown.requestID, "r\(id)")
         claim.expect(took <= commitTimeout + DriverClaims.deadlineSlack, "COMMIT took \(took), deadline \(commitTimeout)")
         claim.expect(connection.isClosed, "the deadline did not close the connection")
-        return (unknown, took, sent, connection, applied)
+        return (unknown, took, sent, applied)
     }
 
     /// ``SafeCommit/committed(requestID:table:fencing:on:logger:)`` for order `id`, on a new connection.
