@@ -100,11 +100,10 @@ public enum Command {
     ///
     /// On Linux, Foundation's `Process` closes the parent's descriptors in the child by
     /// listing them just before `posix_spawn`: a pipe, or the socket `Process` watches for a
-    /// child's exit, that another thread makes in between is inherited. A server started
-    /// that way kept a `chown`'s pipe open, and `chown` was waited for until CI's timeout
-    /// (a replication claim, whose two nodes start at once). Every spawn of this process
-    /// goes through this lock, so nothing is made between another spawn's listing and its
-    /// `posix_spawn`.
+    /// child's exit, that another thread makes in between is inherited. A long-lived child
+    /// (a server) that inherits a command's pipe or exit socket keeps that command waited
+    /// for until the server itself exits. Every spawn of this process goes through this
+    /// lock, so nothing is made between another spawn's listing and its `posix_spawn`.
     public static func launch(_ process: Process) throws {
         try spawnLock.withLock { try process.run() }
     }
