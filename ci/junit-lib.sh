@@ -16,10 +16,13 @@ indoubt_junit_dir="${INDOUBT_JUNIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # 1) is how many XCTest cases run at once; swift-testing instead runs Swift Testing alone
 # (--disable-xctest, which takes no worker count).
 # Usage: indoubt_junit_args STEP [WORKERS | swift-testing]; swift test "${junit[@]}" ...
+declare -A indoubt_junit_swift_testing_only=()
 indoubt_junit_args() {
   mkdir -p "$indoubt_junit_dir"
   rm -f "$indoubt_junit_dir/$1.xml" "$indoubt_junit_dir/$1-swift-testing.xml"
+  indoubt_junit_swift_testing_only[$1]=
   if [ "${2:-}" = swift-testing ]; then
+    indoubt_junit_swift_testing_only[$1]=yes
     junit=(--disable-xctest --xunit-output "$indoubt_junit_dir/$1.xml")
   else
     junit=(--parallel --num-workers "${2:-1}" --xunit-output "$indoubt_junit_dir/$1.xml")
@@ -28,12 +31,12 @@ indoubt_junit_args() {
 
 # Fails, saying why, unless STEP's two files exist and hold at least one test case between
 # them (a step whose filter matched nothing, or a swift test that died before writing).
-# With a second argument swift-testing, for a step run with --disable-xctest, the one file
+# For a step that indoubt_junit_args set up as swift-testing (--disable-xctest), the one file
 # is STEP.xml: without --parallel, Swift Testing writes there, under the name given.
 indoubt_junit_check() {
   local file files cases=0 status=0
   files=("$indoubt_junit_dir/$1.xml" "$indoubt_junit_dir/$1-swift-testing.xml")
-  [ "${2:-}" != swift-testing ] || files=("$indoubt_junit_dir/$1.xml")
+  [ -z "${indoubt_junit_swift_testing_only[$1]:-}" ] || files=("$indoubt_junit_dir/$1.xml")
   for file in "${files[@]}"; do
     if [ ! -s "$file" ]; then
       echo "junit: $file was not written" >&2

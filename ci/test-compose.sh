@@ -78,7 +78,7 @@ status=0
 source ci/junit-lib.sh
 indoubt_junit_args compose swift-testing
 indoubt_within 1500 swift test "${junit[@]}" --filter "$filter" "$@" || status=$?
-indoubt_junit_check compose swift-testing || status=1
+indoubt_junit_check compose || status=1
 
 # D1 and D5 (issue 15) behind Docker's port proxy, for both drivers: the build with the
 # package trait PostgresNIO, in its own scratch path (INDOUBT_NIO_BUILD: ci/test.sh's, warm

@@ -137,9 +137,9 @@ public struct HarnessBenchmark: Sendable {
             ] + (claimsRun.samples.isEmpty ? ["claims 1–3 run: not measured (--no-claims)"] : [
                 row("claims 1–3 run", claimsRun, "s", digits: 2),
             ]) + [
-                largeRunWrites > 0
-                    ? "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB (including a \(largeRunWrites)-write run)  target < 200 MB for 100,000 writes"
-                    : "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB (no large run: --large-writes 0)",
+                "peak memory of the harness: \(String(format: "%.1f", peakRSSMegabytes)) MB "
+                    + (largeRunWrites > 0 ? "(including a \(largeRunWrites)-write run)  target < 200 MB for 100,000 writes"
+                                          : "(no large run: --large-writes 0)"),
             ]
         }
     }
