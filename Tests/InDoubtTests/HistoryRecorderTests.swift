@@ -103,6 +103,31 @@ struct HistoryRecorderTests {
         recorder.close()
     }
 
+    @Test("a completion appended with the next invoke: consecutive indices, times in order, both on disk before close, the observer sees both")
+    func appendedTogether() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.file("history.jsonl")
+        let seen = Mutex<[Int]>([])
+        let recorder = try HistoryRecorder(file: file) { operation in seen.withLock { $0.append(operation.index) } }
+        recorder.append(process: .client(0), type: .invoke, f: .add, value: 0)
+        let pair = recorder.append([
+            HistoryOperation(index: 99, time: 99, process: .client(0), type: .ok, f: .add, value: 0),
+            HistoryOperation(index: 99, time: 99, process: .client(0), type: .invoke, f: .add, value: 5),
+        ])
+        #expect(pair.map(\.index) == [1, 2])
+        #expect(pair[0].time <= pair[1].time)
+
+        let history = try HistoryReader.read(file)
+        #expect(!history.truncated)
+        #expect(history.operations.map(\.index) == [0, 1, 2])
+        #expect(history.operations.map(\.type) == [.invoke, .ok, .invoke])
+        #expect(history.operations.map(\.value) == [0, 0, 5])
+        #expect(Array(history.operations[1...]) == pair, "what append returned is what the file holds")
+        #expect(seen.withLock { $0 } == [0, 1, 2])
+        recorder.close()
+    }
+
     @Test("a history cut inside its last line reads back as truncated")
     func cutHistory() throws {
         let folder = try TemporaryFolder()

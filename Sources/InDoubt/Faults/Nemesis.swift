@@ -11,8 +11,14 @@ public final class Nemesis: Sendable {
     private let history: HistoryRecorder
     private let state = Mutex(State())
 
+    /// Acknowledged writes so far: counted by every client on every write, so an atomic
+    /// rather than the state's lock, which the clients would contend for.
+    private let acknowledgedCount = Atomic<Int>(0)
+    /// Whether any schedule starts at a COMMIT: without one the gate never closes, and
+    /// ``beforeCommit()`` returns without taking the lock.
+    private let hasAlignedSchedules: Bool
+
     private struct State {
-        var acknowledged = 0
         var active: [Int: Fault] = [:]
         var gateClosed = false
         var triggered: Set<Int> = []
@@ -34,6 +40,9 @@ public final class Nemesis: Sendable {
         self.target = target
         self.schedules = schedules.filter { $0.kind != .none }
         self.history = history
+        self.hasAlignedSchedules = self.schedules.contains {
+            if case .afterAcknowledged(_, true) = $0.start { true } else { false }
+        }
     }
 
     /// Errors met while applying or healing.
@@ -46,28 +55,33 @@ public final class Nemesis: Sendable {
 
     /// Counts an acknowledged write (the trigger for ``FaultSchedule/Start/afterAcknowledged(_:alignedToCommit:)``).
     public func acknowledged() {
-        state.withLock { $0.acknowledged += 1 }
+        acknowledgedCount.add(1, ordering: .relaxed)
     }
 
     /// Called by a client right before it sends COMMIT: if an aligned fault is due, applies
     /// it before letting the COMMIT go.
     public func beforeCommit() async {
-        let due: Int? = state.withLock { state in
+        guard hasAlignedSchedules else { return }
+        let acknowledged = acknowledgedCount.load(ordering: .relaxed)
+        let passage: GatePassage = state.withLock { state in
             // One aligned fault at a time: one due while another is being put in place waits
             // at the gate with everyone else and starts at a COMMIT after it (else both would
             // go in at once, and the first's reopening of the gate would let COMMITs through
             // while the second is still being applied).
-            guard !state.gateClosed else { return nil }
+            guard !state.gateClosed else { return .wait }
             for (index, schedule) in schedules.enumerated() where !state.triggered.contains(index) {
-                if case .afterAcknowledged(let count, true) = schedule.start, state.acknowledged >= count {
+                if case .afterAcknowledged(let count, true) = schedule.start, acknowledged >= count {
                     state.triggered.insert(index)
                     state.gateClosed = true
-                    return index
+                    return .apply(index)
                 }
             }
-            return nil
+            return .pass
         }
-        if let due {
+        switch passage {
+        case .pass:
+            return
+        case .apply(let due):
             await apply(due)
             let waiters = state.withLock { state in
                 state.gateClosed = false
@@ -75,20 +89,28 @@ public final class Nemesis: Sendable {
                 return Array(state.waiters.values)
             }
             waiters.forEach { $0.resume() }
-            return
-        }
-        // Wait while another client is putting an aligned fault in place (rarely: the
-        // common case returns here without suspending).
-        guard state.withLock({ $0.gateClosed }) else { return }
-        let id = Int.random(in: Int.min...Int.max)
-        await withCheckedContinuation { continuation in
-            let waiting = state.withLock { state in
-                guard state.gateClosed else { return false }
-                state.waiters[id] = continuation
-                return true
+        case .wait:
+            // Another client is putting an aligned fault in place: wait until it reopens.
+            let id = Int.random(in: Int.min...Int.max)
+            await withCheckedContinuation { continuation in
+                let waiting = state.withLock { state in
+                    guard state.gateClosed else { return false }
+                    state.waiters[id] = continuation
+                    return true
+                }
+                if !waiting { continuation.resume() }
             }
-            if !waiting { continuation.resume() }
         }
+    }
+
+    /// What a client does at the gate before its COMMIT.
+    private enum GatePassage {
+        /// Commit now.
+        case pass
+        /// Put aligned schedule N in place, then commit into it.
+        case apply(Int)
+        /// Wait while another client puts a fault in place.
+        case wait
     }
 
     /// Called by a client before it opens a connection: waits while the primary is down and a
@@ -149,7 +171,7 @@ public final class Nemesis: Sendable {
                 case .afterAcknowledged(let count, let aligned):
                     // An aligned start happens in `beforeCommit`; if no client commits
                     // again (all writes done), it never starts.
-                    guard !aligned, state.acknowledged >= count else { return false }
+                    guard !aligned, acknowledgedCount.load(ordering: .relaxed) >= count else { return false }
                 }
                 state.triggered.insert(index)
                 return true

@@ -48,6 +48,22 @@ final class JSONLinesWriter {
     func write(line: consuming [UInt8]) throws(JSONLinesError) {
         var bytes = line
         bytes.append(0x0A)
+        try writeAll(bytes)
+    }
+
+    /// Appends `lines`, each with its newline, in one `write(2)`. No line may hold a newline.
+    func write(lines: [[UInt8]]) throws(JSONLinesError) {
+        guard lines.count != 1 else { return try write(line: lines[0]) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(lines.count) { $0 + $1.count })
+        for line in lines {
+            bytes += line
+            bytes.append(0x0A)
+        }
+        try writeAll(bytes)
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws(JSONLinesError) {
         guard descriptor >= 0 else { throw .writeFailed(file, reason: "the file is closed") }
         let failure: Int32? = bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32? in
             guard var next = buffer.baseAddress else { return nil }

@@ -188,22 +188,31 @@ public struct Experiment: Sendable {
             ports: ports, executor: executor, driver: configuration.driver,
             beforeConnect: { await nemesis.beforeConnect() })
         defer { session.reset() }
+        // A write's completion goes into the history with the client's next invoke, in one
+        // append (one lock, one write(2)); only then is it counted as acknowledged, so that
+        // no fault it triggers is recorded before it.
+        var completed: (operation: HistoryOperation, acknowledged: Bool)?
+        func record(_ next: HistoryOperation?) {
+            history.append([completed?.operation, next].compactMap { $0 })
+            if completed?.acknowledged == true { nemesis.acknowledged() }
+            completed = nil
+        }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
-            history.append(process: .client(client), type: .invoke, f: .add, value: element)
+            record(HistoryOperation(index: 0, time: 0, process: .client(client), type: .invoke, f: .add, value: element))
             let context = WriteContext(
                 element: element, client: client, session: session, deadline: .after(configuration.timeout),
                 timeout: configuration.timeout, retryDeadline: .after(configuration.retryBudget),
                 beforeCommit: { await nemesis.beforeCommit() })
             let completion = await configuration.strategy.write(context)
-            history.append(
-                process: .client(client), type: completion.type, f: .add, value: element, error: completion.error,
-                warning: completion.warning, attempt: completion.attempts)
-            switch completion.type {
-            case .ok: nemesis.acknowledged()
-            case .info: indeterminate.append(IndeterminateWrite(element: element, client: client, token: completion.token))
-            case .fail, .invoke: break
+            completed = (HistoryOperation(
+                index: 0, time: 0, process: .client(client), type: completion.type, f: .add, value: element,
+                error: completion.error, warning: completion.warning, attempt: completion.attempts),
+                completion.type == .ok)
+            if completion.type == .info {
+                indeterminate.append(IndeterminateWrite(element: element, client: client, token: completion.token))
             }
         }
+        if completed != nil { record(nil) }
         return indeterminate
     }
 
