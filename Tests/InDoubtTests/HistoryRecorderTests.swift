@@ -48,6 +48,29 @@ struct HistoryRecorderTests {
         #expect(zip(operations, operations.dropFirst()).allSatisfy { $0.time <= $1.time })
     }
 
+    @Test("the consumer sees concurrent appends in index order, the observer sees each once")
+    func consumerInOrder() async throws {
+        let consumed = Mutex<[Int]>([])
+        let observed = Mutex<[Int]>([])
+        let recorder = try HistoryRecorder(
+            file: nil, observer: { operation in observed.withLock { $0.append(operation.index) } },
+            consumer: { operation in consumed.withLock { $0.append(operation.index) } })
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<8 {
+                group.addTask {
+                    for element in 0..<250 {
+                        recorder.append([
+                            HistoryOperation(index: 0, time: 0, process: .client(client), type: .ok, f: .add, value: element),
+                            HistoryOperation(index: 0, time: 0, process: .client(client), type: .invoke, f: .add, value: element + 1),
+                        ])
+                    }
+                }
+            }
+        }
+        #expect(consumed.withLock { $0 } == Array(0..<4000))
+        #expect(observed.withLock { $0 }.sorted() == Array(0..<4000))
+    }
+
     @Test("writes one parseable JSON line per operation, sorted keys, nil fields omitted")
     func fileLines() throws {
         let folder = try TemporaryFolder()

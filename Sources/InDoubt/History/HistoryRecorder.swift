@@ -32,6 +32,7 @@ public final class HistoryRecorder: Sendable {
 
     private let start: ContinuousClock.Instant
     private let observer: (@Sendable (HistoryOperation) -> Void)?
+    private let consumer: (@Sendable (HistoryOperation) -> Void)?
     private let state: Mutex<State>
 
     private struct State {
@@ -50,9 +51,16 @@ public final class HistoryRecorder: Sendable {
     ///     replaced. `nil` keeps the operations in memory instead (see ``operations``).
     ///   - observer: Called with every appended operation, after it is written, outside the
     ///     recorder's lock. Calls from concurrent appends may arrive out of index order.
+    ///   - consumer: Called with every appended operation in index order, under the
+    ///     recorder's lock, right after it is written: for bookkeeping that needs the
+    ///     history's order, such as the run's analysis (which then needs no contended lock
+    ///     of its own). It must be quick and must not append.
     /// - Throws: ``HistoryRecorderError/missingFolder(file:)`` if the file's folder does not
     ///   exist, ``HistoryRecorderError/cannotCreate(file:reason:)`` if it cannot be created.
-    public init(file: URL?, observer: (@Sendable (HistoryOperation) -> Void)? = nil) throws {
+    public init(
+        file: URL?, observer: (@Sendable (HistoryOperation) -> Void)? = nil,
+        consumer: (@Sendable (HistoryOperation) -> Void)? = nil
+    ) throws {
         var writer: JSONLinesWriter?
         if let file {
             do throws(JSONLinesError) {
@@ -66,6 +74,7 @@ public final class HistoryRecorder: Sendable {
         }
         self.file = file
         self.observer = observer
+        self.consumer = consumer
         self.start = ContinuousClock.now
         self.state = Mutex(State(writer: writer))
     }
@@ -110,6 +119,7 @@ public final class HistoryRecorder: Sendable {
                 state.nextIndex += 1
             }
             write(numbered, into: &state)
+            if let consumer { numbered.forEach(consumer) }
             return numbered
         }
         if let observer {

@@ -96,10 +96,11 @@ public struct Experiment: Sendable {
         if let folder = configuration.outputFolder {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        let history = try HistoryRecorder(file: historyFile) { operation in
-            analysis.withLock { $0.consume(operation) }
-            observer?(operation)
-        }
+        // The analysis consumes under the recorder's lock, in history order: its own lock is
+        // then never contended by the clients.
+        let history = try HistoryRecorder(
+            file: historyFile, observer: observer,
+            consumer: { operation in analysis.withLock { $0.consume(operation) } })
         defer { history.close() }
         let nemesis = Nemesis(target: target, schedules: configuration.faults, history: history)
         let ports = ClientPorts()
