@@ -82,12 +82,13 @@ indoubt_junit_check compose || status=1
 
 # D1 and D5 (issue 15) behind Docker's port proxy, for both drivers: the build with the
 # package trait PostgresNIO, in its own scratch path (INDOUBT_NIO_BUILD: ci/test.sh's, warm
-# from its driver step).
+# from its driver step). In Swift Testing alone, like the claims above: their XCTest twins
+# run in ci/test.sh's driver step, on the namespaces (here they took about a minute more).
 nio_build=${INDOUBT_NIO_BUILD:-.build-nio}
 driver_filter='DriverClaims(XCTests)?[./](d1\(|d5\(|testLostAcknowledgementEndsInTime|testMitigationsResolveEverything)'
 step "the driver claims D1 and D5 on the compose backend (libpq, postgres-nio)"
 if swift build --build-tests --traits PostgresNIO --scratch-path "$nio_build"; then
-  indoubt_junit_args compose-drivers 2
+  indoubt_junit_args compose-drivers swift-testing
   indoubt_within 900 swift test --skip-build --traits PostgresNIO --scratch-path "$nio_build" "${junit[@]}" --filter "$driver_filter" || status=1
   indoubt_junit_check compose-drivers || status=1
 else
