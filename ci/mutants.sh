@@ -10,9 +10,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-scratch=${INDOUBT_MUTANTS_DIR:-$root/.build-mutants}
-src=$scratch/src
-build=$scratch/build
+# Each lane has a scratch copy of the sources and a build of its own, kept between runs at a
+# path that does not change with the clone (like the initdb templates and the postgres-nio
+# build): a fresh clone's first mutant build is then incremental, not a full build (about a
+# minute on 2 cores). INDOUBT_MUTANT_LANES lanes (default 2) take the mutants in turn: most
+# of a mutant's time is its claim waiting on a fault or a deadline, which another lane's
+# build and tests can use.
+scratch=${INDOUBT_MUTANTS_DIR:-/var/cache/indoubt/mutants}
+lanes=${INDOUBT_MUTANT_LANES:-2}
+[[ "$lanes" =~ ^[1-9][0-9]*$ ]] || { echo "ci/mutants.sh: INDOUBT_MUTANT_LANES must be a positive number, not '$lanes'" >&2; exit 2; }
+mkdir -p "$scratch"
+# One run at a time per scratch folder (two clones' CI runs would mutate the same copies).
+exec 9>"$scratch/lock"
+flock -w 1800 9 || { echo "ci/mutants.sh: another run has held $scratch/lock for 30 min" >&2; exit 1; }
 export INDOUBT_REQUIRE_FAULTS=1
 
 # name | file | exact text | replacement | tests that must catch it (swift test --filter;
@@ -65,10 +75,11 @@ mutants=$(echo "$mutants" | while IFS='|' read -r name rest; do
   if [ "$is_compose" = "$wanted" ]; then echo "$name|$rest"; fi
 done)
 
-# Applies a mutant to the scratch copy (python: exact text, no regex surprises). The
+# Applies a mutant to a lane's copy (python: exact text, no regex surprises). The
 # resolve-before-fence mutant moves the fencing block after the resolution.
+# Usage: mutate COPY FILE OLD NEW
 mutate() {
-  python3 - "$src/$1" "$2" "$3" <<'PY'
+  python3 - "$1/$2" "$3" "$4" <<'PY'
 import sys
 path, old, new = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path).read()
@@ -87,30 +98,53 @@ open(path, "w").write(text)
 PY
 }
 
-# The scratch copy keeps its files' times, so that each build after the first is incremental.
-mkdir -p "$src"
-rm -rf "$src/Sources" "$src/Tests"
-cp -a Package.swift Sources Tests "$src/"
+# A lane's copy: only the files whose bytes differ from this clone's are replaced (and those
+# it no longer has removed), so that every file left alone keeps its time and the build
+# stays incremental, across runs and clones. A mutated file left by a killed run differs, so
+# it is replaced too. Usage: sync_copy LANE_FOLDER
+sync_copy() {
+  python3 - "$root" "$1/src" <<'PY'
+import filecmp, os, shutil, sys
+root, src = sys.argv[1], sys.argv[2]
+wanted = {"Package.swift"}
+for top in ("Sources", "Tests"):
+    for folder, _, files in os.walk(os.path.join(root, top)):
+        wanted.update(os.path.relpath(os.path.join(folder, name), root) for name in files)
+for path in sorted(wanted):
+    source, copy = os.path.join(root, path), os.path.join(src, path)
+    if not os.path.isfile(copy) or not filecmp.cmp(source, copy, shallow=False):
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        shutil.copy2(source, copy)
+for top in ("Sources", "Tests"):
+    for folder, _, files in os.walk(os.path.join(src, top)):
+        for name in files:
+            if os.path.relpath(os.path.join(folder, name), src) not in wanted:
+                os.remove(os.path.join(folder, name))
+PY
+}
 
 # indoubt_within (and, for the baseline run, the JUnit helpers).
 source "$root/ci/junit-lib.sh"
-build_copy() { swift build --build-tests --package-path "$src" --scratch-path "$build" >"$scratch/build.log" 2>&1; }
+# Usage: build_copy LANE_FOLDER
+build_copy() { swift build --build-tests --package-path "$1/src" --scratch-path "$1/build" >"$1/build.log" 2>&1; }
 # A mutant fails its tests on purpose, and a failing XCTest claim keeps its report folder in
 # the temporary folder: the test runs get one of their own, emptied after each.
-# Usage: run_tests FILTER [more swift test arguments]
+# Usage: run_tests LANE_FOLDER FILTER [more swift test arguments]
 run_tests() {
-  rm -rf "$scratch/tmp"; mkdir -p "$scratch/tmp"
-  local status=0 filter=$1
-  shift
-  TMPDIR="$scratch/tmp" indoubt_within 600 swift test --skip-build --package-path "$src" --scratch-path "$build" --filter "$filter" "$@" >"$scratch/test.log" 2>&1 || status=$?
-  rm -rf "$scratch/tmp"
+  local lane=$1 filter=$2 status=0
+  shift 2
+  rm -rf "$lane/tmp"; mkdir -p "$lane/tmp"
+  TMPDIR="$lane/tmp" indoubt_within 600 swift test --skip-build --package-path "$lane/src" --scratch-path "$lane/build" \
+    --filter "$filter" "$@" >"$lane/test.log" 2>&1 || status=$?
+  rm -rf "$lane/tmp"
   return "$status"
 }
 # Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`,
 # or `: threw error "..."` for a test that threw). Never fails itself: under `set -e` a grep that
 # matched nothing ended the script, with no table, at the first mutant caught in another way.
+# Usage: failed_tests LANE_FOLDER
 failed_tests() {
-  grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error)' "$scratch/test.log" \
+  grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error)' "$1/test.log" \
     | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error).*/\1/' \
     | sort -u | head -3 | paste -sd ';' - || true
 }
@@ -119,7 +153,16 @@ selected=("$@")
 started=$(date +%s)
 filters=$(echo "$mutants" | grep -v '^$' | cut -d'|' -f5- | paste -sd'|' -)
 case "|$filters|" in *"||"*) echo "ci/mutants.sh: a mutant has no catching tests (an empty filter would match every test)" >&2; exit 1;; esac
-build_copy || { cat "$scratch/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+# The lanes' copies, built side by side.
+build_pids=()
+for lane in $(seq 0 $(( lanes - 1 ))); do
+  mkdir -p "$scratch/lane$lane/src"
+  sync_copy "$scratch/lane$lane"
+  build_copy "$scratch/lane$lane" & build_pids+=($!)
+done
+for lane in "${!build_pids[@]}"; do
+  wait "${build_pids[$lane]}" || { cat "$scratch/lane$lane/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+done
 # INDOUBT_MUTANTS_BASELINE=passed: the caller (ci/test.sh, after its unit and claims steps
 # passed on these same sources) already saw every catching test pass unmutated, so the
 # baseline run would only repeat them (about 4 minutes).
@@ -130,32 +173,64 @@ else
   # The unmutated run is the one with a JUnit report (runs/junit/mutants*.xml): the mutants'
   # runs fail on purpose, and the table below is their report.
   indoubt_junit_args "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}"
-  run_tests "$filters" "${junit[@]}" || { tail -40 "$scratch/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
+  run_tests "$scratch/lane0" "$filters" "${junit[@]}" || { tail -40 "$scratch/lane0/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
   indoubt_junit_check "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}" || exit 1
 fi
 
-status=0
-table="| mutant | caught by | seconds |\n| --- | --- | --- |\n"
-while IFS='|' read -r name file old new filter; do
+# The mutants to run, in table order; each lane takes the next one nobody has taken (mkdir is
+# the claim: it succeeds for one lane only) and writes its row to results/NAME.
+rm -rf "$scratch/taken" "$scratch/results"
+mkdir -p "$scratch/taken" "$scratch/results"
+names=()
+while IFS='|' read -r name _; do
   [ -z "$name" ] && continue
   if [ "${#selected[@]}" -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then continue; fi
-  t0=$(date +%s)
-  if ! mutate "$file" "$old" "$new"; then
-    verdict="NOT RUN: the text to mutate is not in $file exactly once (update this table)"; status=1
-  elif ! build_copy; then
-    verdict="NOT RUN: the mutant does not build (see $scratch/build.log)"; status=1
-  elif run_tests "$filter"; then
-    verdict="SURVIVED: $filter all passed"; status=1
-  else
-    verdict=$(failed_tests); [ -n "$verdict" ] || verdict="(swift test failed: $scratch/test.log)"
-  fi
-  cp -p "$root/$file" "$src/$file"
-  echo "ci/mutants.sh: $name: $verdict"
-  table+="| $name | $verdict | $(( $(date +%s) - t0 )) |\n"
+  names+=("$name")
 done <<< "$mutants"
-build_copy || true
+
+# Usage: run_lane LANE_FOLDER
+run_lane() {
+  local lane=$1 name file old new filter t0 verdict
+  while IFS='|' read -r name file old new filter; do
+    [ -z "$name" ] && continue
+    [[ " ${names[*]} " =~ " $name " ]] || continue
+    mkdir "$scratch/taken/$name" 2>/dev/null || continue
+    t0=$(date +%s)
+    if ! mutate "$lane/src" "$file" "$old" "$new"; then
+      verdict="NOT RUN: the text to mutate is not in $file exactly once (update this table)"
+    elif ! build_copy "$lane"; then
+      verdict="NOT RUN: the mutant does not build (see $lane/build.log)"
+    elif run_tests "$lane" "$filter"; then
+      verdict="SURVIVED: $filter all passed"
+    else
+      verdict=$(failed_tests "$lane"); [ -n "$verdict" ] || verdict="(swift test failed: $lane/test.log)"
+    fi
+    cp -p "$root/$file" "$lane/src/$file"
+    echo "ci/mutants.sh: $name: $verdict"
+    echo "| $name | $verdict | $(( $(date +%s) - t0 )) |" > "$scratch/results/$name"
+  done <<< "$mutants"
+  # Leave the copy built unmutated, so that the next run starts incremental.
+  build_copy "$lane" || true
+}
+lane_pids=()
+for lane in $(seq 0 $(( lanes - 1 ))); do
+  run_lane "$scratch/lane$lane" & lane_pids+=($!)
+done
+for pid in "${lane_pids[@]}"; do wait "$pid" || true; done
+
+status=0
+table="| mutant | caught by | seconds |\n| --- | --- | --- |\n"
+for name in "${names[@]}"; do
+  if [ ! -f "$scratch/results/$name" ]; then
+    row="| $name | NOT RUN: its lane ended first | 0 |"
+  else
+    row=$(cat "$scratch/results/$name")
+  fi
+  case "$row" in *"| NOT RUN"*|*"| SURVIVED"*) status=1;; esac
+  table+="$row\n"
+done
 
 printf "\n$table"
-echo "ci/mutants.sh: $(( $(date +%s) - started )) s"
+echo "ci/mutants.sh: $(( $(date +%s) - started )) s, $lanes lanes"
 [ "$status" -eq 0 ] && echo "ci/mutants.sh: every mutant was caught" || echo "ci/mutants.sh: a mutant survived" >&2
 exit "$status"
