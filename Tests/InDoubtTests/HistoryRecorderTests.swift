@@ -140,6 +140,8 @@ struct HistoryRecorderTests {
         ])
         #expect(pair.map(\.index) == [1, 2])
         #expect(pair[0].time <= pair[1].time)
+        #expect(recorder.append([]).isEmpty, "nothing to append numbers nothing")
+        #expect(recorder.count == 3)
 
         let history = try HistoryReader.read(file)
         #expect(!history.truncated)

@@ -111,6 +111,7 @@ public final class HistoryRecorder: Sendable {
     /// each write costs the clients one lock and one system call instead of two.
     @discardableResult
     public func append(_ operations: [HistoryOperation]) -> [HistoryOperation] {
+        guard !operations.isEmpty else { return [] }
         let numbered = state.withLock { state -> [HistoryOperation] in
             var numbered = operations
             for position in numbered.indices {
