@@ -15,8 +15,8 @@ root=$PWD
 # build): a fresh clone's first mutant build is then incremental, not a full build (about a
 # minute on 2 cores). INDOUBT_MUTANT_LANES lanes (default 3) take the mutants in turn: most
 # of a mutant's time is its claim waiting on a fault or a deadline, which another lane's
-# build and tests can use. On 2 cores the 33 namespace mutants took 358 s in one lane, 219 s
-# in two and 157 s in three, each caught by the same tests.
+# build and tests can use. On 2 cores the 33 namespace mutants took 433 s in one lane (its
+# first build a full one), 219 s in two and 157-178 s in three, each caught by the same tests.
 scratch=${INDOUBT_MUTANTS_DIR:-/var/cache/indoubt/mutants}
 lanes=${INDOUBT_MUTANT_LANES:-3}
 [[ "$lanes" =~ ^[1-9][0-9]*$ ]] || { echo "ci/mutants.sh: INDOUBT_MUTANT_LANES must be a positive number, not '$lanes'" >&2; exit 2; }
