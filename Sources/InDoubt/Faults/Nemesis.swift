@@ -91,15 +91,7 @@ public final class Nemesis: Sendable {
             waiters.forEach { $0.resume() }
         case .wait:
             // Another client is putting an aligned fault in place: wait until it reopens.
-            let id = Int.random(in: Int.min...Int.max)
-            await withCheckedContinuation { continuation in
-                let waiting = state.withLock { state in
-                    guard state.gateClosed else { return false }
-                    state.waiters[id] = continuation
-                    return true
-                }
-                if !waiting { continuation.resume() }
-            }
+            await park(while: \.gateClosed, in: \.waiters)
         }
     }
 
@@ -118,11 +110,19 @@ public final class Nemesis: Sendable {
     /// ends, applied or failed), so that the next connection reaches the new primary.
     public func beforeConnect() async {
         guard state.withLock({ $0.primaryDown }) else { return }
+        await park(while: \.primaryDown, in: \.connectWaiters)
+    }
+
+    /// Suspends while `closed` holds, its continuation kept in `waiters` until whoever
+    /// opens empties them; returns at once if it no longer holds when checked under the lock.
+    private func park(
+        while closed: KeyPath<State, Bool>, in waiters: WritableKeyPath<State, [Int: CheckedContinuation<Void, Never>]>
+    ) async {
         let id = Int.random(in: Int.min...Int.max)
         await withCheckedContinuation { continuation in
             let waiting = state.withLock { state in
-                guard state.primaryDown else { return false }
-                state.connectWaiters[id] = continuation
+                guard state[keyPath: closed] else { return false }
+                state[keyPath: waiters][id] = continuation
                 return true
             }
             if !waiting { continuation.resume() }
