@@ -154,6 +154,19 @@ selected=("$@")
 started=$(date +%s)
 filters=$(echo "$mutants" | grep -v '^$' | cut -d'|' -f5- | paste -sd'|' -)
 case "|$filters|" in *"||"*) echo "ci/mutants.sh: a mutant has no catching tests (an empty filter would match every test)" >&2; exit 1;; esac
+# The mutants to run, in table order; each lane takes the next one nobody has taken (mkdir is
+# the claim: it succeeds for one lane only) and writes its row to results/NAME.
+rm -rf "$scratch/taken" "$scratch/results"
+mkdir -p "$scratch/taken" "$scratch/results"
+names=()
+while IFS='|' read -r name _; do
+  [ -z "$name" ] && continue
+  if [ "${#selected[@]}" -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then continue; fi
+  names+=("$name")
+done <<< "$mutants"
+
+# No more lanes than mutants (a lane with none would still sync and build its copy).
+if [ "${#names[@]}" -lt "$lanes" ]; then lanes=$(( ${#names[@]} > 0 ? ${#names[@]} : 1 )); fi
 # The lanes' copies, built side by side.
 build_pids=()
 for lane in $(seq 0 $(( lanes - 1 ))); do
@@ -177,17 +190,6 @@ else
   run_tests "$scratch/lane0" "$filters" "${junit[@]}" || { tail -40 "$scratch/lane0/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
   indoubt_junit_check "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}" || exit 1
 fi
-
-# The mutants to run, in table order; each lane takes the next one nobody has taken (mkdir is
-# the claim: it succeeds for one lane only) and writes its row to results/NAME.
-rm -rf "$scratch/taken" "$scratch/results"
-mkdir -p "$scratch/taken" "$scratch/results"
-names=()
-while IFS='|' read -r name _; do
-  [ -z "$name" ] && continue
-  if [ "${#selected[@]}" -gt 0 ] && [[ ! " ${selected[*]} " =~ " $name " ]]; then continue; fi
-  names+=("$name")
-done <<< "$mutants"
 
 # Usage: run_lane LANE_FOLDER
 run_lane() {
