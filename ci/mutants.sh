@@ -7,6 +7,8 @@
 # Mutants named compose-* break the compose backend: their tests need a Docker engine and
 # INDOUBT_BACKEND=compose, so they run only with it (ci/test-compose.sh), and only they do.
 # Usage (as root, after ci/setup.sh): bash ci/mutants.sh [NAME ...]
+#        bash ci/mutants.sh --prepare   (only syncs and builds the lanes' unmutated copies:
+#        ci/test.sh runs it in the background, at nice 19, while the claims run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -150,6 +152,8 @@ failed_tests() {
     | sort -u | head -3 | paste -sd ';' - || true
 }
 
+prepare=false
+if [ "${1:-}" = --prepare ]; then prepare=true; shift; fi
 selected=("$@")
 started=$(date +%s)
 filters=$(echo "$mutants" | grep -v '^$' | cut -d'|' -f5- | paste -sd'|' -)
@@ -177,6 +181,8 @@ done
 for lane in "${!build_pids[@]}"; do
   wait "${build_pids[$lane]}" || { cat "$scratch/lane$lane/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
 done
+echo "ci/mutants.sh: $lanes lanes synced and built unmutated in $(( $(date +%s) - started )) s"
+if $prepare; then exit 0; fi
 # INDOUBT_MUTANTS_BASELINE=passed: the caller (ci/test.sh, after its unit and claims steps
 # passed on these same sources) already saw every catching test pass unmutated, so the
 # baseline run would only repeat them (about 4 minutes).
@@ -212,8 +218,8 @@ run_lane() {
     echo "ci/mutants.sh: $name: $verdict"
     echo "| $name | $verdict | $(( $(date +%s) - t0 )) |" > "$scratch/results/$name"
   done <<< "$mutants"
-  # Leave the copy built unmutated, so that the next run starts incremental.
-  build_copy "$lane" || true
+  # The copy's build is left with its last mutant: the next run's lane build above (in
+  # ci/test.sh, in the background while the claims run) builds it back.
 }
 lane_pids=()
 for lane in $(seq 0 $(( lanes - 1 ))); do

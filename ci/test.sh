@@ -60,7 +60,15 @@ else
   echo "ci/test.sh: no default route: nothing can leave the machine, no egress capture needed"
 fi
 stop_egress_capture() { if [ -n "$egress_pid" ]; then kill -INT "$egress_pid" 2>/dev/null || true; wait "$egress_pid" 2>/dev/null || true; egress_pid=; fi; }
-trap stop_egress_capture EXIT
+# The background builds below run each in a session of its own: an early exit stops them,
+# all of each.
+nio_build_pid= prepare_pid=
+stop_background_builds() {
+  local pid
+  for pid in $nio_build_pid $prepare_pid; do kill -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  nio_build_pid= prepare_pid=
+}
+trap 'stop_background_builds; stop_egress_capture' EXIT
 
 # Rules and links, not packet counters (a chain's "[packets:bytes]" moves with any traffic).
 snapshot() { { iptables-save | grep -v '^#' | sed -E 's/ \[[0-9]+:[0-9]+\]$//'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
@@ -104,6 +112,26 @@ indoubt_junit_args unit
 indoubt_within 1200 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$bench_smoke|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
+# The build with the package trait PostgresNIO (for the driver step below) and the API
+# documentation (ci/build-nio.sh), from here on in the background at nice 19: the claims
+# below mostly wait on faults and deadlines, and the build takes only the CPU they leave
+# (on 2 cores, a nice-19 build gets about 1/70 of a core that a claim wants). That build has
+# a scratch path of its own, so the plain build above keeps its cache and never compiles
+# postgres-nio. Built cold, it takes 6 min (BoringSSL's C files, for postgres-nio's TLS): it is
+# kept between runs on this machine, in /var/cache/indoubt like the initdb templates, so that
+# only this package's own modules build again. INDOUBT_NIO_BUILD=.build-nio builds it in the
+# clone instead, as a new machine does the first time.
+export INDOUBT_NIO_BUILD="${INDOUBT_NIO_BUILD:-/var/cache/indoubt/build-nio}"
+nio_build=$INDOUBT_NIO_BUILD
+setsid nice -n 19 bash ci/build-nio.sh "$nio_build" runs >runs/background-build.log 2>&1 &
+nio_build_pid=$!
+# Likewise the mutation check's lanes (ci/mutants.sh --prepare): each syncs its copy of these
+# sources and builds it, so that the mutants step below starts with its builds done.
+if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
+  setsid nice -n 19 bash ci/mutants.sh --prepare >runs/mutants-prepare.log 2>&1 &
+  prepare_pid=$!
+fi
+
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
 # workflow matrix), only that version runs.
 versions=${INDOUBT_PG:-$(ls /opt/indoubt/postgres 2>/dev/null | sort -rn | tr '\n' ' ') 15}
@@ -142,43 +170,36 @@ INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples
 indoubt_junit_check example || status=1
 
 # The driver claims (issue 15, Tests/ClaimsTests/DriverClaims.swift) for every driver: libpq's
-# and postgres-nio's, which exist only in a build with the package trait PostgresNIO; and
-# the bench's smoke test, which there measures both drivers. That build has a scratch path
-# of its own, so the plain build above keeps its cache and never compiles postgres-nio.
-# Built cold, it takes 6 min (BoringSSL's C files, for postgres-nio's TLS): it is kept
-# between runs on this machine, in /var/cache/indoubt like the initdb templates, so that
-# only this package's own modules build again. INDOUBT_NIO_BUILD=.build-nio builds it in
-# the clone instead, as a new machine does the first time.
-export INDOUBT_NIO_BUILD="${INDOUBT_NIO_BUILD:-/var/cache/indoubt/build-nio}"
-nio_build=$INDOUBT_NIO_BUILD
-phase "driver claims (postgres-nio build)"
-echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version, built in $nio_build"
-driver_started=$(date +%s)
-if swift build --build-tests --traits PostgresNIO --scratch-path "$nio_build"; then
+# and postgres-nio's, which exist only in the trait build started in the background above;
+# and the bench's smoke test, which there measures both drivers.
+phase "waiting for the postgres-nio build and the docs"
+background_status=0
+wait "$nio_build_pid" || background_status=$?
+nio_build_pid=
+cat runs/background-build.log
+case $background_status in
+  0) ;;
+  3) tail -40 runs/docs.log >&2; status=1 ;;
+  *) tail -60 runs/nio-build.log >&2; status=1 ;;
+esac
+phase "driver claims"
+if [ "$background_status" = 0 ] || [ "$background_status" = 3 ]; then
+  echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version, built in $nio_build"
   indoubt_junit_args drivers 2
   INDOUBT_PG=$driver_version indoubt_within 900 swift test --skip-build --traits PostgresNIO --scratch-path "$nio_build" "${junit[@]}" \
     --attachments-path runs/attachments --filter "$driver_claims|$bench_smoke" || status=1
   indoubt_junit_check drivers || status=1
 else
-  echo "ci/test.sh: the build with --traits PostgresNIO failed" >&2
-  status=1
+  echo "ci/test.sh: the build with --traits PostgresNIO failed: no driver claims" >&2
 fi
-echo "ci/test.sh: the driver step took $(( $(date +%s) - driver_started )) s"
-
-# The API documentation (DocC catalogs Sources/InDoubt/InDoubt.docc and
-# Sources/InDoubtTesting/InDoubtTesting.docc, swift-docc-plugin): a symbol link that names
-# nothing, or a public parameter without its documentation, fails the build. The plugin
-# builds every dependency, postgres-nio too (237 s in a fresh clone's plain .build, which it
-# also filled with NIO), so it runs in the trait build's folder, where that is built already.
-phase docs
-mkdir -p runs/docs
-swift package --scratch-path "$nio_build" --allow-writing-to-directory runs/docs generate-documentation \
-  --target InDoubt --target InDoubtTesting --warnings-as-errors --output-path runs/docs || status=1
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
 if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
   phase mutants
+  wait "$prepare_pid" || true   # its lanes' builds are checked again below, and fail there too
+  prepare_pid=
+  cat runs/mutants-prepare.log
   # The unit and claims steps ran every catching test unmutated; if they passed, the
   # mutation check need not run them again.
   if [ "$status" -eq 0 ]; then baseline=passed; else baseline=run; fi
