@@ -37,9 +37,11 @@ export INDOUBT_REQUIRE_VERSIONS=1
 
 # What the machine has, checked by using it (a server per installation): a missing piece
 # stops CI here, with its fix, instead of as a failing claim later. The compose line may
-# say FIX (dockerd starts only in the compose step); it does not count.
-phase doctor
-swift build --product indoubt
+# say FIX (dockerd starts only in the compose step); it does not count. The build is the
+# whole debug build, tests too, so that the unit step's own build finds nothing to do (a
+# build of the product alone, then of the tests, took 27 s and 47 s).
+phase "build and doctor"
+swift build --build-tests
 .build/debug/indoubt doctor || { echo "ci/test.sh: indoubt doctor found a missing prerequisite (above)" >&2; exit 2; }
 
 # Nothing addressed to the project's subnets may leave the machine (SubnetGuard): capture on
@@ -62,11 +64,11 @@ fi
 stop_egress_capture() { if [ -n "$egress_pid" ]; then kill -INT "$egress_pid" 2>/dev/null || true; wait "$egress_pid" 2>/dev/null || true; egress_pid=; fi; }
 # The background builds below run each in a session of its own: an early exit stops them,
 # all of each.
-nio_build_pid= prepare_pid=
+nio_build_pid= prepare_pid= example_build_pid=
 stop_background_builds() {
   local pid
-  for pid in $nio_build_pid $prepare_pid; do kill -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  nio_build_pid= prepare_pid=
+  for pid in $nio_build_pid $prepare_pid $example_build_pid; do kill -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  nio_build_pid= prepare_pid= example_build_pid=
 }
 trap 'stop_background_builds; stop_egress_capture' EXIT
 
@@ -107,7 +109,7 @@ status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
 compose_suites='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests'
-phase "build and unit"
+phase unit
 indoubt_junit_args unit
 indoubt_within 1200 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$bench_smoke|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
@@ -131,6 +133,10 @@ if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
   setsid nice -n 19 bash ci/mutants.sh --prepare >runs/mutants-prepare.log 2>&1 &
   prepare_pid=$!
 fi
+# And the example package's own build (Examples/CheckoutTests/.build, 30 s), which its step
+# below would otherwise start with.
+setsid nice -n 19 swift build --build-tests --package-path Examples/CheckoutTests >runs/example-build.log 2>&1 &
+example_build_pid=$!
 
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
 # workflow matrix), only that version runs.
@@ -165,6 +171,9 @@ driver_version=$newest
 # path, with its own CommitStrategy and claims; built in its own .build, as a user's would be.
 phase "example package"
 echo "ci/test.sh: Examples/CheckoutTests on PostgreSQL $driver_version"
+# Its build ran in the background; if that failed, swift test builds again and shows why.
+wait "$example_build_pid" || echo "ci/test.sh: the example package's background build failed (runs/example-build.log); building it here"
+example_build_pid=
 indoubt_junit_args example 2
 INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples/CheckoutTests "${junit[@]}" || status=1
 indoubt_junit_check example || status=1
