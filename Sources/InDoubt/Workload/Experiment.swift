@@ -192,10 +192,10 @@ public struct Experiment: Sendable {
         // A write's completion goes into the history with the client's next invoke, in one
         // append (one lock, one write(2)); only then is it counted as acknowledged, so that
         // no fault it triggers is recorded before it.
-        var completed: (operation: HistoryOperation, acknowledged: Bool)?
+        var completed: HistoryOperation?
         func record(_ next: HistoryOperation?) {
-            history.append([completed?.operation, next].compactMap { $0 })
-            if completed?.acknowledged == true { nemesis.acknowledged() }
+            history.append([completed, next].compactMap { $0 })
+            if completed?.type == .ok { nemesis.acknowledged() }
             completed = nil
         }
         for element in stride(from: client, to: configuration.writes, by: configuration.clients) {
@@ -205,10 +205,9 @@ public struct Experiment: Sendable {
                 timeout: configuration.timeout, retryDeadline: .after(configuration.retryBudget),
                 beforeCommit: { await nemesis.beforeCommit() })
             let completion = await configuration.strategy.write(context)
-            completed = (HistoryOperation(
+            completed = HistoryOperation(
                 index: 0, time: 0, process: .client(client), type: completion.type, f: .add, value: element,
-                error: completion.error, warning: completion.warning, attempt: completion.attempts),
-                completion.type == .ok)
+                error: completion.error, warning: completion.warning, attempt: completion.attempts)
             if completion.type == .info {
                 indeterminate.append(IndeterminateWrite(element: element, client: client, token: completion.token))
             }
