@@ -2,8 +2,8 @@
 # Builds what ci/test.sh's driver step needs but does not time: the build with the package
 # trait PostgresNIO (and its tests) in a scratch path of its own, then the DocC archives in
 # that same folder (the docs plugin builds every dependency, postgres-nio too, which is built
-# there already). ci/test.sh starts it in the background at nice 19 while the claims run:
-# they mostly wait on faults and deadlines, and a nice-19 build takes only the CPU they leave.
+# there already). ci/test.sh runs it in the background while the claims run
+# (ci/background-builds.sh).
 # Exit status: 0 both built, 1 the trait build failed (no docs tried), 3 the docs failed.
 # Logs: OUT/nio-build.log and OUT/docs.log; the archives go to OUT/docs.
 # Usage: bash ci/build-nio.sh SCRATCH_PATH OUT

@@ -176,7 +176,13 @@ build_pids=()
 for lane in $(seq 0 $(( lanes - 1 ))); do
   mkdir -p "$scratch/lane$lane/src"
   sync_copy "$scratch/lane$lane"
-  build_copy "$scratch/lane$lane" & build_pids+=($!)
+  # Prepared in the background (ci/test.sh), the lanes build one at a time: the claims beside
+  # them are timing-sensitive, and several compilers at once slowed their faults' iptables.
+  if $prepare; then
+    build_copy "$scratch/lane$lane" || { cat "$scratch/lane$lane/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+  else
+    build_copy "$scratch/lane$lane" & build_pids+=($!)
+  fi
 done
 for lane in "${!build_pids[@]}"; do
   wait "${build_pids[$lane]}" || { cat "$scratch/lane$lane/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }

@@ -62,13 +62,17 @@ else
   echo "ci/test.sh: no default route: nothing can leave the machine, no egress capture needed"
 fi
 stop_egress_capture() { if [ -n "$egress_pid" ]; then kill -INT "$egress_pid" 2>/dev/null || true; wait "$egress_pid" 2>/dev/null || true; egress_pid=; fi; }
-# The background builds below run each in a session of its own: an early exit stops them,
-# all of each.
-nio_build_pid= prepare_pid= example_build_pid=
+# The background builds below run in a session of their own: an early exit stops them all.
+background_pid=
 stop_background_builds() {
-  local pid
-  for pid in $nio_build_pid $prepare_pid $example_build_pid; do kill -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  nio_build_pid= prepare_pid= example_build_pid=
+  if [ -n "$background_pid" ]; then kill -- "-$background_pid" 2>/dev/null || true; wait "$background_pid" 2>/dev/null || true; background_pid=; fi
+}
+# Waits until the background build NAME has ended (ci/background-builds.sh writes
+# runs/background/NAME.status), and prints its status; 1 if the builds ended without it.
+# Usage: background_status NAME
+background_status() {
+  while [ ! -f "runs/background/$1.status" ] && kill -0 "$background_pid" 2>/dev/null; do sleep 1; done
+  cat "runs/background/$1.status" 2>/dev/null || echo 1
 }
 trap 'stop_background_builds; stop_egress_capture' EXIT
 
@@ -114,10 +118,11 @@ indoubt_junit_args unit
 indoubt_within 1200 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$bench_smoke|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
-# The build with the package trait PostgresNIO (for the driver step below) and the API
-# documentation (ci/build-nio.sh), from here on in the background at nice 19: the claims
-# below mostly wait on faults and deadlines, and the build takes only the CPU they leave
-# (on 2 cores, a nice-19 build gets about 1/70 of a core that a claim wants). That build has
+# From here on, in the background, one after another (ci/background-builds.sh): the example
+# package's build, the build with the package trait PostgresNIO (for the driver step below)
+# and the API documentation (ci/build-nio.sh), then the mutation check's lanes. They run at
+# nice 19 under SCHED_IDLE: the claims below mostly wait on faults and deadlines, and the
+# builds take only the CPU the claims leave. The trait build has
 # a scratch path of its own, so the plain build above keeps its cache and never compiles
 # postgres-nio. Built cold, it takes 6 min (BoringSSL's C files, for postgres-nio's TLS): it is
 # kept between runs on this machine, in /var/cache/indoubt like the initdb templates, so that
@@ -125,18 +130,9 @@ indoubt_junit_check unit || status=1
 # clone instead, as a new machine does the first time.
 export INDOUBT_NIO_BUILD="${INDOUBT_NIO_BUILD:-/var/cache/indoubt/build-nio}"
 nio_build=$INDOUBT_NIO_BUILD
-setsid nice -n 19 bash ci/build-nio.sh "$nio_build" runs >runs/background-build.log 2>&1 &
-nio_build_pid=$!
-# Likewise the mutation check's lanes (ci/mutants.sh --prepare): each syncs its copy of these
-# sources and builds it, so that the mutants step below starts with its builds done.
-if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
-  setsid nice -n 19 bash ci/mutants.sh --prepare >runs/mutants-prepare.log 2>&1 &
-  prepare_pid=$!
-fi
-# And the example package's own build (Examples/CheckoutTests/.build, 30 s), which its step
-# below would otherwise start with.
-setsid nice -n 19 swift build --build-tests --package-path Examples/CheckoutTests >runs/example-build.log 2>&1 &
-example_build_pid=$!
+setsid chrt --idle 0 nice -n 19 bash ci/background-builds.sh "$nio_build" runs/background "${INDOUBT_MUTANTS:-1}" \
+  >runs/background-builds.log 2>&1 &
+background_pid=$!
 
 # The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
 # workflow matrix), only that version runs.
@@ -172,8 +168,7 @@ driver_version=$newest
 phase "example package"
 echo "ci/test.sh: Examples/CheckoutTests on PostgreSQL $driver_version"
 # Its build ran in the background; if that failed, swift test builds again and shows why.
-wait "$example_build_pid" || echo "ci/test.sh: the example package's background build failed (runs/example-build.log); building it here"
-example_build_pid=
+[ "$(background_status example)" = 0 ] || echo "ci/test.sh: the example package's background build failed (runs/background/example.log); building it here"
 indoubt_junit_args example 2
 INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples/CheckoutTests "${junit[@]}" || status=1
 indoubt_junit_check example || status=1
@@ -182,17 +177,15 @@ indoubt_junit_check example || status=1
 # and postgres-nio's, which exist only in the trait build started in the background above;
 # and the bench's smoke test, which there measures both drivers.
 phase "waiting for the postgres-nio build and the docs"
-background_status=0
-wait "$nio_build_pid" || background_status=$?
-nio_build_pid=
-cat runs/background-build.log
-case $background_status in
+nio_status=$(background_status nio)
+cat runs/background/nio.log
+case $nio_status in
   0) ;;
-  3) tail -40 runs/docs.log >&2; status=1 ;;
-  *) tail -60 runs/nio-build.log >&2; status=1 ;;
+  3) tail -40 runs/background/docs.log >&2; status=1 ;;
+  *) tail -60 runs/background/nio-build.log >&2; status=1 ;;
 esac
 phase "driver claims"
-if [ "$background_status" = 0 ] || [ "$background_status" = 3 ]; then
+if [ "$nio_status" = 0 ] || [ "$nio_status" = 3 ]; then
   echo "ci/test.sh: the driver claims (libpq, postgres-nio) on PostgreSQL $driver_version, built in $nio_build"
   indoubt_junit_args drivers 2
   INDOUBT_PG=$driver_version indoubt_within 900 swift test --skip-build --traits PostgresNIO --scratch-path "$nio_build" "${junit[@]}" \
@@ -206,9 +199,9 @@ fi
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
 if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
   phase mutants
-  wait "$prepare_pid" || true   # its lanes' builds are checked again below, and fail there too
-  prepare_pid=
-  cat runs/mutants-prepare.log
+  # Its lanes' builds are checked again below, and fail there too.
+  background_status mutants >/dev/null
+  cat runs/background/mutants.log runs/background-builds.log
   # The unit and claims steps ran every catching test unmutated; if they passed, the
   # mutation check need not run them again.
   if [ "$status" -eq 0 ]; then baseline=passed; else baseline=run; fi
