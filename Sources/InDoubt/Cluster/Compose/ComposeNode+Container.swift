@@ -27,8 +27,21 @@ extension ComposeNode {
 
     /// `docker pause` (every process of the server frozen; its connections stay open) or
     /// `docker unpause`.
-    func pauseServer(_ paused: Bool) async throws {
-        try await container(paused ? "pause" : "unpause")
+    ///
+    /// runc's cgroup freezer gives up with "unable to freeze" when the container's processes
+    /// do not all stop within its short loop, as on a loaded machine, and thaws them again;
+    /// its maintainers leave the retry to the caller (opencontainers/runc#4388), so a pause
+    /// is tried up to `attempts` times.
+    func pauseServer(_ paused: Bool, attempts: Int = 3) async throws {
+        guard paused else { return try await container("unpause") }
+        for attempt in 1... {
+            do {
+                return try await container("pause")
+            } catch ComposeError.containerCommandFailed(node: _, command: _, reason: let reason)
+                where reason.contains("unable to freeze") && attempt < attempts {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// The server container's state: `running`, `paused`, `exited`, ...
