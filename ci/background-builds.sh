@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The builds ci/test.sh needs later but need not wait for, one after another in the order it
-# needs them, while the claims run: the example package's (Examples/CheckoutTests/.build),
-# the PostgresNIO trait build and the docs (ci/build-nio.sh), and, with MUTANTS=1, the
-# mutation check's lanes (ci/mutants.sh --prepare). ci/test.sh starts this at nice 19 under
+# needs them, while the claims run: the PostgresNIO trait build and the docs
+# (ci/build-nio.sh), the example package's (Examples/CheckoutTests/.build), and, with
+# MUTANTS=1, the mutation check's lanes (ci/mutants.sh --prepare). ci/test.sh starts this at nice 19 under
 # SCHED_IDLE, so that it takes only the CPU the claims leave; one build at a time, since five
 # side by side (ten compiler processes) made the nemesis's iptables calls take 0.1-0.4 s
 # instead of milliseconds, and a late-COMMIT claim missed its retransmission.
@@ -26,6 +26,6 @@ record() {
   echo "$status" >"$out/$name.status"
 }
 
-record example swift build --build-tests --package-path Examples/CheckoutTests
 record nio bash ci/build-nio.sh "$nio_scratch" "$out"
+record example swift build --build-tests --package-path Examples/CheckoutTests
 if [ "$mutants" = 1 ]; then record mutants bash ci/mutants.sh --prepare; fi

@@ -118,9 +118,9 @@ indoubt_junit_args unit
 indoubt_within 1200 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$bench_smoke|$compose_suites" "$@" || status=$?
 indoubt_junit_check unit || status=1
 
-# From here on, in the background, one after another (ci/background-builds.sh): the example
-# package's build, the build with the package trait PostgresNIO (for the driver step below)
-# and the API documentation (ci/build-nio.sh), then the mutation check's lanes. They run at
+# From here on, in the background, one after another (ci/background-builds.sh): the build
+# with the package trait PostgresNIO (for the driver step below) and the API documentation
+# (ci/build-nio.sh), the example package's build, then the mutation check's lanes. They run at
 # nice 19 under SCHED_IDLE: the claims below mostly wait on faults and deadlines, and the
 # builds take only the CPU the claims leave. The trait build has
 # a scratch path of its own, so the plain build above keeps its cache and never compiles
@@ -163,16 +163,6 @@ done
 # above): they are about a user's code and the drivers, not the server.
 driver_version=$newest
 
-# The example package (Examples/CheckoutTests): a user's project that depends on InDoubt by
-# path, with its own CommitStrategy and claims; built in its own .build, as a user's would be.
-phase "example package"
-echo "ci/test.sh: Examples/CheckoutTests on PostgreSQL $driver_version"
-# Its build ran in the background; if that failed, swift test builds again and shows why.
-[ "$(background_status example)" = 0 ] || echo "ci/test.sh: the example package's background build failed (runs/background/example.log); building it here"
-indoubt_junit_args example 2
-INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples/CheckoutTests "${junit[@]}" || status=1
-indoubt_junit_check example || status=1
-
 # The driver claims (issue 15, Tests/ClaimsTests/DriverClaims.swift) for every driver: libpq's
 # and postgres-nio's, which exist only in the trait build started in the background above;
 # and the bench's smoke test, which there measures both drivers.
@@ -194,6 +184,16 @@ if [ "$nio_status" = 0 ] || [ "$nio_status" = 3 ]; then
 else
   echo "ci/test.sh: the build with --traits PostgresNIO failed: no driver claims" >&2
 fi
+
+# The example package (Examples/CheckoutTests): a user's project that depends on InDoubt by
+# path, with its own CommitStrategy and claims; built in its own .build, as a user's would be.
+phase "example package"
+echo "ci/test.sh: Examples/CheckoutTests on PostgreSQL $driver_version"
+# Its build ran in the background; if that failed, swift test builds again and shows why.
+[ "$(background_status example)" = 0 ] || echo "ci/test.sh: the example package's background build failed (runs/background/example.log); building it here"
+indoubt_junit_args example 2
+INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples/CheckoutTests "${junit[@]}" || status=1
+indoubt_junit_check example || status=1
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
