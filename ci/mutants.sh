@@ -8,7 +8,7 @@
 # INDOUBT_BACKEND=compose, so they run only with it (ci/test-compose.sh), and only they do.
 # Usage (as root, after ci/setup.sh): bash ci/mutants.sh [NAME ...]
 #        bash ci/mutants.sh --prepare   (only syncs and builds the lanes' unmutated copies:
-#        ci/test.sh runs it in the background, at nice 19, while the claims run)
+#        ci/test.sh runs it in the background, at nice 19 under SCHED_IDLE, while the claims run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -173,6 +173,8 @@ done <<< "$mutants"
 # No more lanes than mutants (a lane with none would still sync and build its copy).
 if [ "${#names[@]}" -lt "$lanes" ]; then lanes=$(( ${#names[@]} > 0 ? ${#names[@]} : 1 )); fi
 # The lanes' copies, built side by side.
+# Usage: unbuilt LANE_NUMBER (shows its build log and ends the script)
+unbuilt() { cat "$scratch/lane$1/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
 build_pids=()
 for lane in $(seq 0 $(( lanes - 1 ))); do
   mkdir -p "$scratch/lane$lane/src"
@@ -180,13 +182,13 @@ for lane in $(seq 0 $(( lanes - 1 ))); do
   # Prepared in the background (ci/test.sh), the lanes build one at a time: the claims beside
   # them are timing-sensitive, and several compilers at once slowed their faults' iptables.
   if $prepare; then
-    build_copy "$scratch/lane$lane" || { cat "$scratch/lane$lane/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+    build_copy "$scratch/lane$lane" || unbuilt "$lane"
   else
     build_copy "$scratch/lane$lane" & build_pids+=($!)
   fi
 done
 for lane in "${!build_pids[@]}"; do
-  wait "${build_pids[$lane]}" || { cat "$scratch/lane$lane/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+  wait "${build_pids[$lane]}" || unbuilt "$lane"
 done
 echo "ci/mutants.sh: $lanes lanes synced and built unmutated in $(( $(date +%s) - started )) s"
 if $prepare; then exit 0; fi
