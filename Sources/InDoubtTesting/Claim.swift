@@ -70,26 +70,43 @@ public struct Claim: Sendable, CustomStringConvertible {
             Issue.record("the test's display name is not its claim's name: \"\(shown)\" verifies \"\(name)\"")
         }
         print("claim: \(name)")
+        _ = try await start(deferringFailures: false)
+    }
+
+    /// Starts the server and runs the claim as ``verify()`` does, but holds its failed
+    /// assertions back instead of recording them, for a ``ClaimGroup``: its claims run while
+    /// another test method is XCTest's current test. A claim that throws throws a
+    /// ``DeferredClaimError`` that carries the failures recorded before.
+    func verifyDeferringFailures() async throws -> [ClaimFailure] {
+        print("claim: \(name)")
+        return try await start(deferringFailures: true)
+    }
+
+    private func start(deferringFailures: Bool) async throws -> [ClaimFailure] {
         switch server {
         case .selected(let settings):
-            try await ServerScope.start(settings: settings).use { try await evaluate(on: $0.target) }
+            try await ServerScope.start(settings: settings).use { try await evaluate(on: $0.target, deferringFailures) }
         case .namespaceNode(let settings):
-            try await ServerScope.start(NamespaceBackend.self, settings: settings).use { try await evaluate(on: $0.target) }
+            try await ServerScope.start(NamespaceBackend.self, settings: settings).use { try await evaluate(on: $0.target, deferringFailures) }
         case .replicated(let replication, let settings):
-            try await ServerScope.start(replication: replication, settings: settings).use { try await evaluate(on: $0.target) }
+            try await ServerScope.start(replication: replication, settings: settings).use {
+                try await evaluate(on: $0.target, deferringFailures)
+            }
         }
     }
 
-    private func evaluate(on server: any ExperimentTarget) async throws {
-        let context = ClaimContext(claim: name, server: server)
+    private func evaluate(on server: any ExperimentTarget, _ deferringFailures: Bool) async throws -> [ClaimFailure] {
+        let context = ClaimContext(claim: name, server: server, deferred: deferringFailures)
         do {
             try await body(context)
         } catch is ClaimContext.RequirementNotMet {
             // Recorded where it was checked; what follows it has nothing to check.
         } catch {
             context.finish(failed: true)
+            if deferringFailures { throw DeferredClaimError(failures: context.deferredFailures, error: error) }
             throw error
         }
         context.finish(failed: false)
+        return context.deferredFailures
     }
 }

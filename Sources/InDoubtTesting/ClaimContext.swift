@@ -16,19 +16,34 @@ public final class ClaimContext: Sendable {
     public let claim: String
     /// The server the claim runs against.
     public let server: any ExperimentTarget
-    private let inSwiftTesting: Bool
+    private let recording: Recording
     private let state = Mutex(State())
+
+    /// Where a failed assertion goes.
+    enum Recording {
+        /// An issue of the current Swift Testing test, at once.
+        case swiftTesting
+        /// An XCTest failure of the current test method, at once.
+        case xcTest
+        /// Into ``deferredFailures``, for an XCTest method to record later: the claim runs
+        /// in a ``ClaimGroup`` while another method of its class may be XCTest's current test.
+        case deferred
+    }
 
     private struct State {
         var failures = 0
         var reports: [ClaimRun] = []
+        var deferred: [ClaimFailure] = []
     }
 
-    init(claim: String, server: any ExperimentTarget) {
+    init(claim: String, server: any ExperimentTarget, deferred: Bool = false) {
         self.claim = claim
         self.server = server
-        inSwiftTesting = Test.current != nil
+        recording = Test.current != nil ? .swiftTesting : deferred ? .deferred : .xcTest
     }
+
+    /// The failures a ``Recording/deferred`` context held back, in the order they happened.
+    var deferredFailures: [ClaimFailure] { state.withLock { $0.deferred } }
 
     /// Runs the experiment against ``server`` through ``ClaimRun/run(on:writes:clients:timeout:faults:strategy:keepReport:fence:client:retryBudget:readInterval:driver:)``,
     /// keeping its report folder until the claim is over.
@@ -124,12 +139,16 @@ public final class ClaimContext: Sendable {
             state.failures += 1
             return state.reports.map(\.reportDescription).filter { !$0.isEmpty }
         }
-        if inSwiftTesting {
+        let kept = reports.isEmpty ? "" : " (" + reports.joined(separator: "; ") + ")"
+        switch recording {
+        case .swiftTesting:
             Issue.record(Comment(rawValue: message), sourceLocation: SourceLocation(
                 fileID: fileID, filePath: String(describing: filePath), line: Int(line), column: Int(column)))
-        } else {
-            let kept = reports.isEmpty ? "" : " (" + reports.joined(separator: "; ") + ")"
+        case .xcTest:
             XCTFail("\(claim): \(message)\(kept)", file: filePath, line: line)
+        case .deferred:
+            let failure = ClaimFailure(message: "\(claim): \(message)\(kept)", file: filePath, line: line)
+            state.withLock { $0.deferred.append(failure) }
         }
     }
 

@@ -25,6 +25,21 @@ final class MyClaims: XCTestCase {
     func testLostAcknowledgement() async throws { try await lostAcknowledgementSurvives.verify() }
 }
 
+let healthyNetworkLosesNothing = Claim("On a healthy network every write is acknowledged") { claim in
+    let run = try await claim.run(writes: 100, faults: [])
+    claim.expectEqual(run.result.acknowledged, 100)
+    claim.expectEqual(Set(run.tableElements), Set(0..<100))
+}
+
+final class MyGroupedClaims: XCTestCase {
+    static let claims = ClaimGroup(of: MyGroupedClaims.self, [
+        "testLostAcknowledgement": lostAcknowledgementSurvives,
+        "testHealthyNetwork": healthyNetworkLosesNothing,
+    ])
+    func testLostAcknowledgement() async throws { try await Self.claims.verify() }
+    func testHealthyNetwork() async throws { try await Self.claims.verify() }
+}
+
 @Test("The README's example is this file's code, word for word")
 func readmeExampleIsThisTest() throws {
     let here = URL(fileURLWithPath: #filePath)
@@ -33,4 +48,7 @@ func readmeExampleIsThisTest() throws {
     let start = try #require(readme.range(of: "let lostAcknowledgementSurvives = Claim("))
     let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
     #expect(source.contains(readme[start.lowerBound..<end.lowerBound]))
+    let grouped = try #require(readme.range(of: "let healthyNetworkLosesNothing = Claim("))
+    let groupedEnd = try #require(readme.range(of: "```", range: grouped.upperBound..<readme.endIndex))
+    #expect(source.contains(readme[grouped.lowerBound..<groupedEnd.lowerBound]))
 }

@@ -1,0 +1,92 @@
+import Foundation
+@testable import InDoubtTesting
+import Synchronization
+import XCTest
+
+/// A `ClaimGroup` runs a class's claims at once and records each one's failures in the
+/// method that verifies it, not in whichever test is current while the claim runs.
+final class ClaimGroupXCTests: XCTestCase {
+    /// When each claim of the group below ran, by name.
+    static let intervals = Mutex<[String: (start: ContinuousClock.Instant, end: ContinuousClock.Instant)]>([:])
+
+    static func timed(_ name: String) -> Claim {
+        Claim(name) { claim in
+            let start = ContinuousClock.now
+            // Work on the claim's own server, long enough that claims run one after another
+            // could not overlap by chance.
+            try await Task.sleep(for: .seconds(1.5))
+            claim.expectEqual(try await claim.query("SELECT 1").first?.int(0), 1)
+            let end = ContinuousClock.now
+            intervals.withLock { $0[name] = (start, end) }
+        }
+    }
+
+    func testAGroupStartsItsClaimsAtOnce() async throws {
+        // All selected (no specifier), whatever this process's own arguments say.
+        let group = ClaimGroup(of: Self.self, ["first": Self.timed("first"), "second": Self.timed("second")],
+                               arguments: ["InDoubtPackageTests.xctest"])
+        try await group.verify(method: "first")
+        try await group.verify(method: "second")
+        let (first, second) = try XCTUnwrap(Self.intervals.withLock { state in
+            state["first"].flatMap { first in state["second"].map { (first, $0) } }
+        })
+        XCTAssertLessThan(second.start, first.end, "the second claim started only after the first had ended")
+        XCTAssertLessThan(first.start, second.end)
+    }
+
+    /// The claims of the group below that started, by name.
+    static let started = Mutex<[String]>([])
+
+    func testAGroupThatSelectsOneMethodStartsOnlyItsClaim() async throws {
+        let claim = { (name: String) in Claim(name) { _ in Self.started.withLock { $0.append(name) } } }
+        let group = ClaimGroup(of: Self.self, ["testOnly": claim("only"), "testOther": claim("other")],
+                               arguments: ["InDoubtPackageTests.xctest", "ClaimsTests.ClaimGroupXCTests/testOnly"])
+        try await group.verify(method: "testOnly()")
+        try await Task.sleep(for: .seconds(1))
+        XCTAssertEqual(Self.started.withLock { $0 }, ["only"])
+    }
+
+    func testDeferredFailuresAreHeldForTheirMethod() async throws {
+        let line: UInt = #line + 2
+        let failing = Claim("a claim that fails on purpose") { claim in
+            claim.expectEqual(1, 2, "on purpose")
+        }
+        // Recorded now, these would fail this test; held back, they come out as values.
+        let failures = try await failing.verifyDeferringFailures()
+        XCTAssertEqual(failures.map(\.message), ["a claim that fails on purpose: expected 2, got 1: on purpose"])
+        XCTAssertEqual(failures.map(\.line), [line])
+        XCTAssertEqual(failures.map { "\($0.file)" }, ["\(#filePath)"])
+    }
+
+    func testAGroupRecordsEachFailureInTheMethodThatVerifies() async throws {
+        let line: UInt = #line + 1
+        let failing = Claim("a grouped claim that fails on purpose") { claim in claim.expect(false, "on purpose") }
+        let holding = Claim("a grouped claim that holds") { _ in }
+        let group = ClaimGroup(of: Self.self, ["testFails": failing, "testHolds": holding],
+                               arguments: ["InDoubtPackageTests.xctest"])
+        var recorded: [String: [ClaimFailure]] = [:]
+        for method in ["testHolds", "testFails", "testNotInTheGroup"] {
+            try await group.verify(method: method + "()", file: #filePath, line: 1) { recorded[method, default: []].append($0) }
+        }
+        XCTAssertNil(recorded["testHolds"])
+        XCTAssertEqual(recorded["testFails"]?.map(\.message), ["a grouped claim that fails on purpose: on purpose"])
+        XCTAssertEqual(recorded["testFails"]?.map(\.line), [line])
+        XCTAssertEqual(recorded["testNotInTheGroup"]?.map(\.message),
+                       ["ClaimsTests.ClaimGroupXCTests.testNotInTheGroup is not in its ClaimGroup; add \"testNotInTheGroup\": its claim"])
+    }
+
+    func testAClaimThatThrowsCarriesItsEarlierFailures() async throws {
+        struct Broken: Error {}
+        let throwing = Claim("a claim that fails, then throws") { claim in
+            claim.expect(false, "first")
+            throw Broken()
+        }
+        do {
+            _ = try await throwing.verifyDeferringFailures()
+            XCTFail("the claim did not throw")
+        } catch let deferred as DeferredClaimError {
+            XCTAssertEqual(deferred.failures.map(\.message), ["a claim that fails, then throws: first"])
+            XCTAssertTrue(deferred.error is Broken, "\(deferred.error)")
+        }
+    }
+}
