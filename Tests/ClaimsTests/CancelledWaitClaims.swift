@@ -154,9 +154,15 @@ struct CancelledWaitClaims {
     func readsOfLostWritesAreNamed() async throws { try await Self.readsOfLostWritesAreNamed.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class CancelledWaitClaimsXCTests: XCTestCase {
-    func testR3CancelledWaitsEndInfo() async throws { try await CancelledWaitClaims.cancelledWaitsEndInfo.verify() }
-    func testR3TrustingClientLosesWrites() async throws { try await CancelledWaitClaims.trustingClientLosesWrites.verify() }
-    func testR5ReadsOfLostWritesAreNamed() async throws { try await CancelledWaitClaims.readsOfLostWritesAreNamed.verify() }
+    static let claims = ClaimGroup(of: CancelledWaitClaimsXCTests.self, [
+        "testR3CancelledWaitsEndInfo": CancelledWaitClaims.cancelledWaitsEndInfo,
+        "testR3TrustingClientLosesWrites": CancelledWaitClaims.trustingClientLosesWrites,
+        "testR5ReadsOfLostWritesAreNamed": CancelledWaitClaims.readsOfLostWritesAreNamed,
+    ])
+
+    func testR3CancelledWaitsEndInfo() async throws { try await Self.claims.verify() }
+    func testR3TrustingClientLosesWrites() async throws { try await Self.claims.verify() }
+    func testR5ReadsOfLostWritesAreNamed() async throws { try await Self.claims.verify() }
 }

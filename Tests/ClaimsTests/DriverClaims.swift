@@ -265,11 +265,19 @@ struct LibPQDriverClaims {
     func d5() async throws { try await Self.d5.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class LibPQDriverClaimsXCTests: XCTestCase {
-    func testLostAcknowledgementEndsInTime() async throws { try await LibPQDriverClaims.d1.verify() }
-    func testNeverSentOrUnknown() async throws { try await LibPQDriverClaims.d2.verify() }
-    func testCommitAnsweredRollback() async throws { try await LibPQDriverClaims.d3.verify() }
-    func testNoSilentRetry() async throws { try await LibPQDriverClaims.d4.verify() }
-    func testMitigationsResolveEverything() async throws { try await LibPQDriverClaims.d5.verify() }
+    static let claims = ClaimGroup(of: LibPQDriverClaimsXCTests.self, [
+        "testLostAcknowledgementEndsInTime": LibPQDriverClaims.d1,
+        "testNeverSentOrUnknown": LibPQDriverClaims.d2,
+        "testCommitAnsweredRollback": LibPQDriverClaims.d3,
+        "testNoSilentRetry": LibPQDriverClaims.d4,
+        "testMitigationsResolveEverything": LibPQDriverClaims.d5,
+    ])
+
+    func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
+    func testNeverSentOrUnknown() async throws { try await Self.claims.verify() }
+    func testCommitAnsweredRollback() async throws { try await Self.claims.verify() }
+    func testNoSilentRetry() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverything() async throws { try await Self.claims.verify() }
 }

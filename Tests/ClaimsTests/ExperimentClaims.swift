@@ -133,11 +133,19 @@ struct ExperimentClaims {
     func articleProcedure() async throws { try await Self.articleProcedure.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class ExperimentClaimsXCTests: XCTestCase {
-    func testClaim1HealthyNetwork() async throws { try await ExperimentClaims.healthyNetwork.verify() }
-    func testClaim2UnacknowledgedWritesSurviveDropReplies() async throws { try await ExperimentClaims.unacknowledgedWritesSurvive(.dropReplies).verify() }
-    func testClaim2UnacknowledgedWritesSurviveDropCommitAck() async throws { try await ExperimentClaims.unacknowledgedWritesSurvive(.dropCommitAck).verify() }
-    func testClaim3ErrorIsNotFailure() async throws { try await ExperimentClaims.errorIsNotFailure.verify() }
-    func testClaim9ArticleProcedure() async throws { try await ExperimentClaims.articleProcedure.verify() }
+    static let claims = ClaimGroup(of: ExperimentClaimsXCTests.self, [
+        "testClaim1HealthyNetwork": ExperimentClaims.healthyNetwork,
+        "testClaim2UnacknowledgedWritesSurviveDropReplies": ExperimentClaims.unacknowledgedWritesSurvive(.dropReplies),
+        "testClaim2UnacknowledgedWritesSurviveDropCommitAck": ExperimentClaims.unacknowledgedWritesSurvive(.dropCommitAck),
+        "testClaim3ErrorIsNotFailure": ExperimentClaims.errorIsNotFailure,
+        "testClaim9ArticleProcedure": ExperimentClaims.articleProcedure,
+    ])
+
+    func testClaim1HealthyNetwork() async throws { try await Self.claims.verify() }
+    func testClaim2UnacknowledgedWritesSurviveDropReplies() async throws { try await Self.claims.verify() }
+    func testClaim2UnacknowledgedWritesSurviveDropCommitAck() async throws { try await Self.claims.verify() }
+    func testClaim3ErrorIsNotFailure() async throws { try await Self.claims.verify() }
+    func testClaim9ArticleProcedure() async throws { try await Self.claims.verify() }
 }

@@ -314,21 +314,19 @@ struct FailoverResolutionClaims {
     func transactionStatusAcrossTheFailover() async throws { try await Self.transactionStatusAcrossTheFailover.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class FailoverResolutionClaimsXCTests: XCTestCase {
-    func testR4ResolvingOnTheOldPrimaryMisresolves() async throws {
-        try await FailoverResolutionClaims.resolvingOnTheOldPrimaryMisresolves.verify()
-    }
-    func testR4LedgerOnTheSurvivorHolds() async throws {
-        try await FailoverResolutionClaims.resolvingOnTheSurvivorHolds("ledger").verify()
-    }
-    func testR4IdempotentOnTheSurvivorHolds() async throws {
-        try await FailoverResolutionClaims.resolvingOnTheSurvivorHolds("idempotent").verify()
-    }
-    func testR4TransactionStatusOfAnIdTheStandbyNeverSaw() async throws {
-        try await FailoverResolutionClaims.transactionStatusOfAnIdTheStandbyNeverSaw.verify()
-    }
-    func testR4TransactionStatusAcrossTheFailover() async throws {
-        try await FailoverResolutionClaims.transactionStatusAcrossTheFailover.verify()
-    }
+    static let claims = ClaimGroup(of: FailoverResolutionClaimsXCTests.self, [
+        "testR4ResolvingOnTheOldPrimaryMisresolves": FailoverResolutionClaims.resolvingOnTheOldPrimaryMisresolves,
+        "testR4LedgerOnTheSurvivorHolds": FailoverResolutionClaims.resolvingOnTheSurvivorHolds("ledger"),
+        "testR4IdempotentOnTheSurvivorHolds": FailoverResolutionClaims.resolvingOnTheSurvivorHolds("idempotent"),
+        "testR4TransactionStatusOfAnIdTheStandbyNeverSaw": FailoverResolutionClaims.transactionStatusOfAnIdTheStandbyNeverSaw,
+        "testR4TransactionStatusAcrossTheFailover": FailoverResolutionClaims.transactionStatusAcrossTheFailover,
+    ])
+
+    func testR4ResolvingOnTheOldPrimaryMisresolves() async throws { try await Self.claims.verify() }
+    func testR4LedgerOnTheSurvivorHolds() async throws { try await Self.claims.verify() }
+    func testR4IdempotentOnTheSurvivorHolds() async throws { try await Self.claims.verify() }
+    func testR4TransactionStatusOfAnIdTheStandbyNeverSaw() async throws { try await Self.claims.verify() }
+    func testR4TransactionStatusAcrossTheFailover() async throws { try await Self.claims.verify() }
 }

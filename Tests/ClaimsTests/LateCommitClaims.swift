@@ -147,16 +147,21 @@ struct LateCommitClaims {
     func fencedVerdictsHold(strategyName: String) async throws { try await Self.fencedVerdictsHold(strategyName).verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class LateCommitClaimsXCTests: XCTestCase {
-    func testUnfencedLedgerMisresolves() async throws { try await LateCommitClaims.unfencedLedgerMisresolves.verify() }
-    func testUnfencedTransactionStatusStaysUnresolved() async throws {
-        try await LateCommitClaims.unfencedTransactionStatusStaysUnresolved.verify()
-    }
-    func testUnfencedTwoPhaseCommitLeavesPreparedTransactions() async throws {
-        try await LateCommitClaims.unfencedTwoPhaseCommitLeavesPreparedTransactions.verify()
-    }
-    func testFencedLedgerVerdictsHold() async throws { try await LateCommitClaims.fencedVerdictsHold("ledger").verify() }
-    func testFencedTransactionStatusVerdictsHold() async throws { try await LateCommitClaims.fencedVerdictsHold("txid").verify() }
-    func testFencedTwoPhaseCommitVerdictsHold() async throws { try await LateCommitClaims.fencedVerdictsHold("2pc").verify() }
+    static let claims = ClaimGroup(of: LateCommitClaimsXCTests.self, [
+        "testUnfencedLedgerMisresolves": LateCommitClaims.unfencedLedgerMisresolves,
+        "testUnfencedTransactionStatusStaysUnresolved": LateCommitClaims.unfencedTransactionStatusStaysUnresolved,
+        "testUnfencedTwoPhaseCommitLeavesPreparedTransactions": LateCommitClaims.unfencedTwoPhaseCommitLeavesPreparedTransactions,
+        "testFencedLedgerVerdictsHold": LateCommitClaims.fencedVerdictsHold("ledger"),
+        "testFencedTransactionStatusVerdictsHold": LateCommitClaims.fencedVerdictsHold("txid"),
+        "testFencedTwoPhaseCommitVerdictsHold": LateCommitClaims.fencedVerdictsHold("2pc"),
+    ])
+
+    func testUnfencedLedgerMisresolves() async throws { try await Self.claims.verify() }
+    func testUnfencedTransactionStatusStaysUnresolved() async throws { try await Self.claims.verify() }
+    func testUnfencedTwoPhaseCommitLeavesPreparedTransactions() async throws { try await Self.claims.verify() }
+    func testFencedLedgerVerdictsHold() async throws { try await Self.claims.verify() }
+    func testFencedTransactionStatusVerdictsHold() async throws { try await Self.claims.verify() }
+    func testFencedTwoPhaseCommitVerdictsHold() async throws { try await Self.claims.verify() }
 }

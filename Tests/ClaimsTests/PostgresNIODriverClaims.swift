@@ -38,14 +38,24 @@ struct PostgresNIODriverClaims {
     func d5() async throws { try await Self.d5.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class PostgresNIODriverClaimsXCTests: XCTestCase {
-    func testLostAcknowledgementEndsInTime() async throws { try await PostgresNIODriverClaims.d1.verify() }
-    func testNoDeadlineOfItsOwn() async throws { try await PostgresNIODriverClaims.d1WithoutWrapper.verify() }
-    func testNeverSentOrUnknown() async throws { try await PostgresNIODriverClaims.d2.verify() }
-    func testCommitAnsweredRollback() async throws { try await PostgresNIODriverClaims.d3.verify() }
-    func testWithTransactionReportsSuccess() async throws { try await PostgresNIODriverClaims.d3WithTransaction.verify() }
-    func testNoSilentRetry() async throws { try await PostgresNIODriverClaims.d4.verify() }
-    func testMitigationsResolveEverything() async throws { try await PostgresNIODriverClaims.d5.verify() }
+    static let claims = ClaimGroup(of: PostgresNIODriverClaimsXCTests.self, [
+        "testLostAcknowledgementEndsInTime": PostgresNIODriverClaims.d1,
+        "testNoDeadlineOfItsOwn": PostgresNIODriverClaims.d1WithoutWrapper,
+        "testNeverSentOrUnknown": PostgresNIODriverClaims.d2,
+        "testCommitAnsweredRollback": PostgresNIODriverClaims.d3,
+        "testWithTransactionReportsSuccess": PostgresNIODriverClaims.d3WithTransaction,
+        "testNoSilentRetry": PostgresNIODriverClaims.d4,
+        "testMitigationsResolveEverything": PostgresNIODriverClaims.d5,
+    ])
+
+    func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
+    func testNoDeadlineOfItsOwn() async throws { try await Self.claims.verify() }
+    func testNeverSentOrUnknown() async throws { try await Self.claims.verify() }
+    func testCommitAnsweredRollback() async throws { try await Self.claims.verify() }
+    func testWithTransactionReportsSuccess() async throws { try await Self.claims.verify() }
+    func testNoSilentRetry() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverything() async throws { try await Self.claims.verify() }
 }
 #endif

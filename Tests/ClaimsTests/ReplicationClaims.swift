@@ -115,12 +115,13 @@ struct ReplicationClaims {
     func syncFailoverLosesNothingAcknowledged() async throws { try await Self.syncFailoverLosesNothingAcknowledged.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class ReplicationClaimsXCTests: XCTestCase {
-    func testR1AsyncFailoverLosesAcknowledgedWrites() async throws {
-        try await ReplicationClaims.asyncFailoverLosesAcknowledgedWrites.verify()
-    }
-    func testR2SyncFailoverLosesNothingAcknowledged() async throws {
-        try await ReplicationClaims.syncFailoverLosesNothingAcknowledged.verify()
-    }
+    static let claims = ClaimGroup(of: ReplicationClaimsXCTests.self, [
+        "testR1AsyncFailoverLosesAcknowledgedWrites": ReplicationClaims.asyncFailoverLosesAcknowledgedWrites,
+        "testR2SyncFailoverLosesNothingAcknowledged": ReplicationClaims.syncFailoverLosesNothingAcknowledged,
+    ])
+
+    func testR1AsyncFailoverLosesAcknowledgedWrites() async throws { try await Self.claims.verify() }
+    func testR2SyncFailoverLosesNothingAcknowledged() async throws { try await Self.claims.verify() }
 }

@@ -185,20 +185,37 @@ struct ResolutionClaims {
     func twoPhaseCommit(fault: Fault.Kind) async throws { try await Self.twoPhaseCommit(fault).verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class ResolutionClaimsXCTests: XCTestCase {
-    func testClaim5IdempotentRetryDropReplies() async throws { try await ResolutionClaims.idempotentRetry(.dropReplies).verify() }
-    func testClaim5IdempotentRetryDropCommitAck() async throws { try await ResolutionClaims.idempotentRetry(.dropCommitAck).verify() }
-    func testClaim5IdempotentRetryPartition() async throws { try await ResolutionClaims.idempotentRetry(.partition).verify() }
-    func testClaim5IdempotentResolutionByKeyDropReplies() async throws { try await ResolutionClaims.idempotentResolutionByKey(.dropReplies).verify() }
-    func testClaim5IdempotentResolutionByKeyPartition() async throws { try await ResolutionClaims.idempotentResolutionByKey(.partition).verify() }
-    func testClaim6LedgerDropReplies() async throws { try await ResolutionClaims.ledger(.dropReplies).verify() }
-    func testClaim6LedgerDropCommitAck() async throws { try await ResolutionClaims.ledger(.dropCommitAck).verify() }
-    func testClaim6LedgerPartition() async throws { try await ResolutionClaims.ledger(.partition).verify() }
-    func testClaim7TransactionStatusDropReplies() async throws { try await ResolutionClaims.transactionStatus(.dropReplies).verify() }
-    func testClaim7TransactionStatusDropCommitAck() async throws { try await ResolutionClaims.transactionStatus(.dropCommitAck).verify() }
-    func testClaim7TransactionStatusPartition() async throws { try await ResolutionClaims.transactionStatus(.partition).verify() }
-    func testClaim8TwoPhaseCommitDropReplies() async throws { try await ResolutionClaims.twoPhaseCommit(.dropReplies).verify() }
-    func testClaim8TwoPhaseCommitDropCommitAck() async throws { try await ResolutionClaims.twoPhaseCommit(.dropCommitAck).verify() }
-    func testClaim8TwoPhaseCommitPartition() async throws { try await ResolutionClaims.twoPhaseCommit(.partition).verify() }
+    static let claims = ClaimGroup(of: ResolutionClaimsXCTests.self, [
+        "testClaim5IdempotentRetryDropReplies": ResolutionClaims.idempotentRetry(.dropReplies),
+        "testClaim5IdempotentRetryDropCommitAck": ResolutionClaims.idempotentRetry(.dropCommitAck),
+        "testClaim5IdempotentRetryPartition": ResolutionClaims.idempotentRetry(.partition),
+        "testClaim5IdempotentResolutionByKeyDropReplies": ResolutionClaims.idempotentResolutionByKey(.dropReplies),
+        "testClaim5IdempotentResolutionByKeyPartition": ResolutionClaims.idempotentResolutionByKey(.partition),
+        "testClaim6LedgerDropReplies": ResolutionClaims.ledger(.dropReplies),
+        "testClaim6LedgerDropCommitAck": ResolutionClaims.ledger(.dropCommitAck),
+        "testClaim6LedgerPartition": ResolutionClaims.ledger(.partition),
+        "testClaim7TransactionStatusDropReplies": ResolutionClaims.transactionStatus(.dropReplies),
+        "testClaim7TransactionStatusDropCommitAck": ResolutionClaims.transactionStatus(.dropCommitAck),
+        "testClaim7TransactionStatusPartition": ResolutionClaims.transactionStatus(.partition),
+        "testClaim8TwoPhaseCommitDropReplies": ResolutionClaims.twoPhaseCommit(.dropReplies),
+        "testClaim8TwoPhaseCommitDropCommitAck": ResolutionClaims.twoPhaseCommit(.dropCommitAck),
+        "testClaim8TwoPhaseCommitPartition": ResolutionClaims.twoPhaseCommit(.partition),
+    ])
+
+    func testClaim5IdempotentRetryDropReplies() async throws { try await Self.claims.verify() }
+    func testClaim5IdempotentRetryDropCommitAck() async throws { try await Self.claims.verify() }
+    func testClaim5IdempotentRetryPartition() async throws { try await Self.claims.verify() }
+    func testClaim5IdempotentResolutionByKeyDropReplies() async throws { try await Self.claims.verify() }
+    func testClaim5IdempotentResolutionByKeyPartition() async throws { try await Self.claims.verify() }
+    func testClaim6LedgerDropReplies() async throws { try await Self.claims.verify() }
+    func testClaim6LedgerDropCommitAck() async throws { try await Self.claims.verify() }
+    func testClaim6LedgerPartition() async throws { try await Self.claims.verify() }
+    func testClaim7TransactionStatusDropReplies() async throws { try await Self.claims.verify() }
+    func testClaim7TransactionStatusDropCommitAck() async throws { try await Self.claims.verify() }
+    func testClaim7TransactionStatusPartition() async throws { try await Self.claims.verify() }
+    func testClaim8TwoPhaseCommitDropReplies() async throws { try await Self.claims.verify() }
+    func testClaim8TwoPhaseCommitDropCommitAck() async throws { try await Self.claims.verify() }
+    func testClaim8TwoPhaseCommitPartition() async throws { try await Self.claims.verify() }
 }

@@ -103,9 +103,15 @@ struct RetryClaims {
     func commitRetryLosesAcknowledgedWrites() async throws { try await Self.commitRetryLosesAcknowledgedWrites.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class RetryClaimsXCTests: XCTestCase {
-    func testNaiveClientResolvesNothing() async throws { try await RetryClaims.naiveResolvesNothing.verify() }
-    func testClaim4BlindRetryDoubleApplies() async throws { try await RetryClaims.blindRetryDoubleApplies.verify() }
-    func testCommitRetryLosesAcknowledgedWrites() async throws { try await RetryClaims.commitRetryLosesAcknowledgedWrites.verify() }
+    static let claims = ClaimGroup(of: RetryClaimsXCTests.self, [
+        "testNaiveClientResolvesNothing": RetryClaims.naiveResolvesNothing,
+        "testClaim4BlindRetryDoubleApplies": RetryClaims.blindRetryDoubleApplies,
+        "testCommitRetryLosesAcknowledgedWrites": RetryClaims.commitRetryLosesAcknowledgedWrites,
+    ])
+
+    func testNaiveClientResolvesNothing() async throws { try await Self.claims.verify() }
+    func testClaim4BlindRetryDoubleApplies() async throws { try await Self.claims.verify() }
+    func testCommitRetryLosesAcknowledgedWrites() async throws { try await Self.claims.verify() }
 }

@@ -141,10 +141,16 @@ struct SafeCommitExampleTests {
     }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class SafeCommitExampleXCTests: XCTestCase {
-    func testSwallowedErrorIsARollback() async throws { try await SafeCommitExampleClaims.swallowedErrorIsARollback.verify() }
-    func testLostAcknowledgement() async throws { try await SafeCommitExampleClaims.lostAcknowledgementIsResolvedByRequestID.verify() }
-    func testPartition() async throws { try await SafeCommitExampleClaims.partitionVerdictHolds.verify() }
+    static let claims = ClaimGroup(of: SafeCommitExampleXCTests.self, [
+        "testSwallowedErrorIsARollback": SafeCommitExampleClaims.swallowedErrorIsARollback,
+        "testLostAcknowledgement": SafeCommitExampleClaims.lostAcknowledgementIsResolvedByRequestID,
+        "testPartition": SafeCommitExampleClaims.partitionVerdictHolds,
+    ])
+
+    func testSwallowedErrorIsARollback() async throws { try await Self.claims.verify() }
+    func testLostAcknowledgement() async throws { try await Self.claims.verify() }
+    func testPartition() async throws { try await Self.claims.verify() }
 }
 #endif

@@ -141,9 +141,15 @@ struct SilentRollbackClaims {
     func deferredViolationIsAFailure() async throws { try await Self.deferredViolationIsAFailure.verify() }
 }
 
-/// The same claims through XCTest.
+/// The same claims through XCTest, started at once by a `ClaimGroup`.
 final class SilentRollbackClaimsXCTests: XCTestCase {
-    func testCommitAnsweredRollbackIsAFailure() async throws { try await SilentRollbackClaims.rollbackTagIsAFailure.verify() }
-    func testTrustingTheReplyLosesRolledBackWrites() async throws { try await SilentRollbackClaims.trustingTheReplyLosesThem.verify() }
-    func testDeferredViolationIsAFailure() async throws { try await SilentRollbackClaims.deferredViolationIsAFailure.verify() }
+    static let claims = ClaimGroup(of: SilentRollbackClaimsXCTests.self, [
+        "testCommitAnsweredRollbackIsAFailure": SilentRollbackClaims.rollbackTagIsAFailure,
+        "testTrustingTheReplyLosesRolledBackWrites": SilentRollbackClaims.trustingTheReplyLosesThem,
+        "testDeferredViolationIsAFailure": SilentRollbackClaims.deferredViolationIsAFailure,
+    ])
+
+    func testCommitAnsweredRollbackIsAFailure() async throws { try await Self.claims.verify() }
+    func testTrustingTheReplyLosesRolledBackWrites() async throws { try await Self.claims.verify() }
+    func testDeferredViolationIsAFailure() async throws { try await Self.claims.verify() }
 }

@@ -39,8 +39,13 @@ struct TwoPhaseCommitClaims {
 
 /// The same claim through XCTest.
 final class TwoPhaseCommitClaimsXCTests: XCTestCase {
-    func testClaim8LostCommitPreparedDropRequests() async throws { try await TwoPhaseCommitClaims.lostCommitPrepared(.dropRequests).verify() }
-    func testClaim8LostCommitPreparedPartition() async throws { try await TwoPhaseCommitClaims.lostCommitPrepared(.partition).verify() }
+    static let claims = ClaimGroup(of: TwoPhaseCommitClaimsXCTests.self, [
+        "testClaim8LostCommitPreparedDropRequests": TwoPhaseCommitClaims.lostCommitPrepared(.dropRequests),
+        "testClaim8LostCommitPreparedPartition": TwoPhaseCommitClaims.lostCommitPrepared(.partition),
+    ])
+
+    func testClaim8LostCommitPreparedDropRequests() async throws { try await Self.claims.verify() }
+    func testClaim8LostCommitPreparedPartition() async throws { try await Self.claims.verify() }
 }
 
 /// One 2pc run whose aligned fault starts after a PREPARE succeeded, right before its
