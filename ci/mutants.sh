@@ -66,6 +66,10 @@ nemesis-gate-overlap|Sources/InDoubt/Faults/Nemesis.swift|            guard !sta
 nemesis-drops-nodes|Sources/InDoubt/Faults/Nemesis.swift|    private static func recorded(_ nodes: [String]) -> [String]? { nodes.isEmpty ? nil : nodes }|    private static func recorded(_ nodes: [String]) -> [String]? { nil }|NemesisNodesTests|ReplicationCLITests/asyncDefaultsLoseWrites
 failover-names-no-nodes|Sources/InDoubt/Cluster/TopologyFaultEffect+Cluster.swift|            nodes: [failover.oldPrimary, failover.newPrimary])|            nodes: [])|ReplicationCLITests/asyncDefaultsLoseWrites
 pause-freeze-no-retry|Sources/InDoubt/Cluster/Compose/ComposeNode+Container.swift|where reason.contains("unable to freeze") && attempt < attempts {|where reason.contains("unable to freeze") && attempt < 1 {|ComposePauseTests
+claim-group-serial|Sources/InDoubtTesting/ClaimGroup.swift|            if state.started.isEmpty {|            if false {|ClaimGroupXCTests/testAGroupStartsItsClaimsAtOnce
+claim-group-drops-failures|Sources/InDoubtTesting/ClaimGroup.swift|            try await task.value.forEach(record)|            _ = try await task.value|ClaimGroupXCTests/testAGroupRecordsEachFailureInTheMethodThatVerifies
+claim-context-records-deferred-now|Sources/InDoubtTesting/ClaimContext.swift|        recording = Test.current != nil ? .swiftTesting : deferred ? .deferred : .xcTest|        recording = Test.current != nil ? .swiftTesting : .xcTest|ClaimGroupXCTests/testDeferredFailuresAreHeldForTheirMethod
+xctest-selection-ignores-filter|Sources/InDoubtTesting/XCTestSelection.swift|        guard !specifiers.isEmpty else { return .all }|        return .all|XCTestSelectionTests|ClaimGroupXCTests/testAGroupThatSelectsOneMethodStartsOnlyItsClaim
 compose-cut-own-address|Sources/InDoubt/Cluster/Compose/ComposeCluster+Partition.swift|        return NodePartition.between(try Self.addressed(side), try Self.addressed(other), name: "replication-cut")|        return NodePartition.between(try Self.addressed(side), try Self.addressed(side), name: "replication-cut")|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
 compose-failover-keeps-old-primary|Sources/InDoubt/Cluster/Compose/ComposeCluster+Failover.swift|        primaryIndex.withLock { $0 = index }|        _ = index|ReplicationClaimsXCTests/testR2SyncFailoverLosesNothingAcknowledged
 TABLE
@@ -144,12 +148,12 @@ run_tests() {
   return "$status"
 }
 # Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`,
-# or `: threw error "..."` for a test that threw). Never fails itself: under `set -e` a grep that
+# `: XCTAssertEqual failed: ...` and the like, or `: threw error "..."` for a test that threw). Never fails itself: under `set -e` a grep that
 # matched nothing ended the script, with no table, at the first mutant caught in another way.
 # Usage: failed_tests LANE_FOLDER
 failed_tests() {
-  grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error)' "$1/test.log" \
-    | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error).*/\1/' \
+  grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error|XCT[A-Za-z]+ failed)' "$1/test.log" \
+    | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error|XCT[A-Za-z]+ failed).*/\1/' \
     | sort -u | head -3 | paste -sd ';' - || true
 }
 
