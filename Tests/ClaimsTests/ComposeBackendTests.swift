@@ -242,7 +242,9 @@ struct ComposeHygieneTests {
             try await Command.run(up.arguments, input: up.input)
             let before = await offPool { ComposeReaper.traces(ofProject: project.name, docker: project.docker) }
             #expect(!before.isEmpty)
-            child.terminate()
+            // SIGKILL, as a crash would: the child inherits the test thread's blocked signal
+            // mask, SIGTERM included, so terminate() left it sleeping its 120 s out.
+            kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             #expect(!ComposeReaper.isRunning(dead))
             // This reaper (or a concurrent test's, which is as good) removes it.
@@ -250,7 +252,7 @@ struct ComposeHygieneTests {
             let traces = await offPool { ComposeReaper.traces(ofProject: project.name, docker: project.docker) }
             #expect(traces.isEmpty, "the reaper left \(traces)")
         } catch {
-            if child.isRunning { child.terminate() }
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
             await offPool { ComposeReaper.remove(project: project.name, docker: project.docker) }
             throw error
         }
