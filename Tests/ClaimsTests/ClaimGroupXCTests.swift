@@ -1,6 +1,7 @@
 import Foundation
 @testable import InDoubtTesting
 import Synchronization
+import Testing
 import XCTest
 
 /// A `ClaimGroup` runs a class's claims at once and records each one's failures in the
@@ -88,5 +89,24 @@ final class ClaimGroupXCTests: XCTestCase {
             XCTAssertEqual(deferred.failures.map(\.message), ["a claim that fails, then throws: first"])
             XCTAssertTrue(deferred.error is Broken, "\(deferred.error)")
         }
+    }
+}
+
+/// A `ClaimGroup` in Swift Testing would record its claims' issues in whichever test started
+/// it: it refuses, with an issue, and starts nothing.
+@Suite("A ClaimGroup belongs to XCTest")
+struct ClaimGroupInSwiftTesting {
+    static let started = Mutex<[String]>([])
+
+    @Test("Verified from Swift Testing, a ClaimGroup records an issue and starts no claim")
+    func refusesSwiftTesting() async throws {
+        let group = ClaimGroup(of: ClaimGroupXCTests.self, [
+            "testNothing": Claim("a claim that must not start") { _ in Self.started.withLock { $0.append("started") } },
+        ], arguments: ["InDoubtPackageTests.xctest"])
+        await withKnownIssue {
+            try await group.verify(method: "testNothing")
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Self.started.withLock { $0 }.isEmpty)
     }
 }
