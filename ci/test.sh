@@ -142,7 +142,8 @@ for version in $versions; do
   # Each claim is written for both frameworks (Tests/ClaimsTests: a Claim, a Swift Testing
   # test and an XCTest method). On the newest version both run: XCTest's 34 cases four at a
   # time (about 40 s instead of 150 s one at a time; Swift Testing runs its 21 tests, 34
-  # cases, all at once anyway), then Swift Testing's. On the older versions, which are there
+  # cases, all at once anyway), then Swift Testing's. The parallel runner gives each process
+  # one test, so each class's ClaimGroup starts only that test's claim. On the older versions, which are there
   # to find what a server version changes, Swift Testing's alone: the same claims, 40 s less.
   workers=4; label="both frameworks"
   if [ "$version" != "$newest" ]; then workers=swift-testing; label="Swift Testing"; fi
