@@ -16,16 +16,16 @@ import XCTest
 /// final class MyClaims: XCTestCase {
 ///     static let claims = ClaimGroup(of: MyClaims.self, [
 ///         "testLostAcknowledgement": lostAcknowledgementSurvives,
-///         "testLostCommitRequest": lostCommitRequestIsResolved,
+///         "testHealthyNetwork": healthyNetworkLosesNothing,
 ///     ])
 ///     func testLostAcknowledgement() async throws { try await Self.claims.verify() }
-///     func testLostCommitRequest() async throws { try await Self.claims.verify() }
+///     func testHealthyNetwork() async throws { try await Self.claims.verify() }
 /// }
 /// ```
 ///
 /// A claim started for a method that never asks for it (a key that names no method) is
-/// waited for when the test bundle finishes, and reported there, so that no server outlives
-/// the process.
+/// waited for when the test bundle finishes, with a line that says so, so that no server
+/// outlives the process.
 public final class ClaimGroup: Sendable {
     /// The class, as XCTest names it (`Module.Class`).
     public let testCaseName: String
