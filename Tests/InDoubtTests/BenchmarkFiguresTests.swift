@@ -33,7 +33,7 @@ struct BenchmarkFiguresTests {
         let some = Measurement([1, 2, 3])
         let figures = HarnessBenchmark.Figures(
             nodeReadyTemplate: some, nodeReadyCold: some, standbyReadyTemplate: some, standbyReadyBaseBackup: some,
-            writesPerSecond: some, pgbenchWritesPerSecond: some, drivers: [], faultApply: some, faultHeal: some,
+            writesPerSecond: some, pgbenchWritesPerSecond: some, pgbenchCPUPerWrite: some, drivers: [], faultApply: some, faultHeal: some,
             claimsRun: measured ? some : Measurement([]), peakRSSMegabytes: 40, largeRunWrites: measured ? 20_000 : 0,
             postgresVersion: "18.6")
         let lines = figures.lines
@@ -41,6 +41,30 @@ struct BenchmarkFiguresTests {
         #expect(lines.contains { $0.hasPrefix("claims 1–3 run: 2.00 s") } == measured)
         #expect(lines.contains { $0.contains("including a 20000-write run") } == measured)
         #expect(lines.contains { $0.contains("no large run: --large-writes 0") } == !measured)
+    }
+
+    @Test("CPU per write is compared with pgbench's median, and printed with the ratio")
+    func cpuPerWrite() throws {
+        let libpq = DriverThroughput(
+            driver: "libpq 15.18", writesPerSecond: Measurement([900, 1000, 1100]), pgbenchMedian: 1000,
+            cpuMicrosecondsPerWrite: Measurement([30, 45, 60]), pgbenchCPUMedian: 30)
+        #expect(libpq.ratio == 1.0)
+        #expect(libpq.cpuRatio == 1.5)
+        let unmeasured = DriverThroughput(driver: "libpq 15.18", writesPerSecond: Measurement([1]), pgbenchMedian: 1)
+        #expect(unmeasured.cpuRatio == 0)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(libpq)) as? [String: Any]
+        #expect(json?["client_cpu_us_per_write"] as? Double == 45)
+        #expect(json?["client_cpu_ratio_vs_pgbench"] as? Double == 1.5)
+
+        let some = Measurement([1, 2, 3])
+        let figures = HarnessBenchmark.Figures(
+            nodeReadyTemplate: some, nodeReadyCold: some, standbyReadyTemplate: some, standbyReadyBaseBackup: some,
+            writesPerSecond: libpq.writesPerSecond, pgbenchWritesPerSecond: Measurement([1000]),
+            pgbenchCPUPerWrite: Measurement([30]), drivers: [libpq], faultApply: some, faultHeal: some,
+            claimsRun: some, peakRSSMegabytes: 40, largeRunWrites: 0, postgresVersion: "15.18")
+        #expect(figures.lines.contains("pgbench CPU per transaction: 30.0 µs (min 30.0, max 30.0, 1 runs)"))
+        #expect(figures.lines.contains(
+            "harness CPU per write through libpq 15.18: 45.0 µs (min 30.0, max 60.0, 3 runs), 1.50× pgbench's"))
     }
 
     @Test("The pgbench script is the naive client's transaction")

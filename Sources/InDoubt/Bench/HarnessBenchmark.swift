@@ -45,6 +45,8 @@ public struct HarnessBenchmark: Sendable {
         public var standbyReadyBaseBackup: Measurement
         public var writesPerSecond: Measurement
         public var pgbenchWritesPerSecond: Measurement
+        /// pgbench's CPU time per transaction, in microseconds (``PgBench/Run``).
+        public var pgbenchCPUPerWrite: Measurement
         /// The set workload through each driver measured, in the configuration's order.
         public var drivers: [DriverThroughput]
         public var faultApply: Measurement
@@ -66,6 +68,7 @@ public struct HarnessBenchmark: Sendable {
             case throughputRatio = "throughput_ratio_vs_pgbench", faultApply = "fault_apply_ms", faultHeal = "fault_heal_ms"
             case claimsRun = "claims_run_s", peakRSSMegabytes = "peak_rss_mb", largeRunWrites = "large_run_writes"
             case postgresVersion = "postgres_version", spread, drivers
+            case pgbenchCPUPerWrite = "pgbench_cpu_us_per_write"
         }
 
         /// Medians under the issue's keys, plus `spread` with every sample, min and max.
@@ -74,7 +77,7 @@ public struct HarnessBenchmark: Sendable {
             let timed: [(CodingKeys, Measurement)] = [
                 (.nodeReadyTemplate, nodeReadyTemplate), (.nodeReadyCold, nodeReadyCold),
                 (.standbyReadyTemplate, standbyReadyTemplate), (.standbyReadyBaseBackup, standbyReadyBaseBackup), (.writesPerSecond, writesPerSecond),
-                (.pgbenchWritesPerSecond, pgbenchWritesPerSecond), (.faultApply, faultApply), (.faultHeal, faultHeal),
+                (.pgbenchWritesPerSecond, pgbenchWritesPerSecond), (.pgbenchCPUPerWrite, pgbenchCPUPerWrite), (.faultApply, faultApply), (.faultHeal, faultHeal),
                 (.claimsRun, claimsRun),
             ]
             var spread: [String: [String: Double]] = [:]
@@ -96,7 +99,7 @@ public struct HarnessBenchmark: Sendable {
 
         init(nodeReadyTemplate: Measurement, nodeReadyCold: Measurement,
              standbyReadyTemplate: Measurement, standbyReadyBaseBackup: Measurement, writesPerSecond: Measurement,
-             pgbenchWritesPerSecond: Measurement, drivers: [DriverThroughput], faultApply: Measurement, faultHeal: Measurement,
+             pgbenchWritesPerSecond: Measurement, pgbenchCPUPerWrite: Measurement, drivers: [DriverThroughput], faultApply: Measurement, faultHeal: Measurement,
              claimsRun: Measurement, peakRSSMegabytes: Double, largeRunWrites: Int, postgresVersion: String) {
             self.nodeReadyTemplate = nodeReadyTemplate
             self.nodeReadyCold = nodeReadyCold
@@ -104,6 +107,7 @@ public struct HarnessBenchmark: Sendable {
             self.standbyReadyBaseBackup = standbyReadyBaseBackup
             self.writesPerSecond = writesPerSecond
             self.pgbenchWritesPerSecond = pgbenchWritesPerSecond
+            self.pgbenchCPUPerWrite = pgbenchCPUPerWrite
             self.drivers = drivers
             self.faultApply = faultApply
             self.faultHeal = faultHeal
@@ -131,6 +135,9 @@ public struct HarnessBenchmark: Sendable {
             ] + drivers.map {
                 row("set workload through \($0.driver)", $0.writesPerSecond, "writes/s", digits: 0)
                     + ", ratio vs pgbench \(String(format: "%.3f", $0.ratio))"
+            } + [row("pgbench CPU per transaction", pgbenchCPUPerWrite, "µs", digits: 1)] + drivers.map {
+                row("harness CPU per write through \($0.driver)", $0.cpuMicrosecondsPerWrite, "µs", digits: 1)
+                    + ", \(String(format: "%.2f", $0.cpuRatio))× pgbench's"
             } + [
                 row("fault apply", faultApply, "ms", digits: 1, target: "< 50 ms"),
                 row("fault heal", faultHeal, "ms", digits: 1),
@@ -201,6 +208,7 @@ public struct HarnessBenchmark: Sendable {
                 nodeReadyTemplate: Measurement(template), nodeReadyCold: Measurement(cold),
                 standbyReadyTemplate: Measurement(standbyTemplate), standbyReadyBaseBackup: Measurement(standbyBackup),
                 writesPerSecond: figures.ours.first?.writesPerSecond ?? Measurement([]), pgbenchWritesPerSecond: figures.pgbench,
+                pgbenchCPUPerWrite: figures.pgbenchCPU,
                 drivers: figures.ours,
                 faultApply: figures.apply, faultHeal: figures.heal, claimsRun: figures.claims,
                 peakRSSMegabytes: Self.peakRSSMegabytes(), largeRunWrites: large, postgresVersion: installation.version)
@@ -222,6 +230,7 @@ public struct HarnessBenchmark: Sendable {
     private struct NodeFigures {
         var ours: [DriverThroughput]
         var pgbench: Measurement
+        var pgbenchCPU: Measurement
         var apply: Measurement
         var heal: Measurement
         var claims: Measurement
@@ -234,7 +243,9 @@ public struct HarnessBenchmark: Sendable {
         let drivers = configuration.drivers
         log("throughput: set workload (\(drivers.map(\.rawValue).joined(separator: ", "))) and pgbench, \(configuration.writes) writes each, \(configuration.clients) clients, alternating (\(configuration.repeats) runs)")
         var ours = [[Double]](repeating: [], count: drivers.count)
+        var ourCPU = [[Double]](repeating: [], count: drivers.count)
         var theirs: [Double] = []
+        var theirCPU: [Double] = []
         for run in 0..<configuration.repeats {
             for (index, driver) in drivers.enumerated() {
                 var configuration = ExperimentConfiguration(
@@ -243,10 +254,13 @@ public struct HarnessBenchmark: Sendable {
                 configuration.driver = driver
                 let outcome = try await Experiment(configuration: configuration, target: node).run()
                 ours[index].append(outcome.results.writesPerS ?? 0)
+                ourCPU[index].append(outcome.writePhaseCPU.seconds * 1_000_000 / Double(self.configuration.writes))
             }
-            theirs.append(try await PgBench.run(
+            let baseline = try await PgBench.run(
                 binary: pgbench, options: node.connectionOptions(applicationName: "pgbench"),
-                clients: self.configuration.clients, transactions: self.configuration.writes, folder: scratch))
+                clients: self.configuration.clients, transactions: self.configuration.writes, folder: scratch)
+            theirs.append(baseline.transactionsPerSecond)
+            theirCPU.append(baseline.cpuMicrosecondsPerTransaction)
         }
 
         log("fault apply and heal latency (\(configuration.repeats * 4) runs)")
@@ -275,10 +289,12 @@ public struct HarnessBenchmark: Sendable {
             }
         }
         let pgbenchRate = Measurement(theirs)
-        let throughputs = zip(drivers, ours).map {
-            DriverThroughput(driver: $0.description, writesPerSecond: Measurement($1), pgbenchMedian: pgbenchRate.median)
+        let pgbenchCPU = Measurement(theirCPU)
+        let throughputs = drivers.indices.map {
+            DriverThroughput(driver: drivers[$0].description, writesPerSecond: Measurement(ours[$0]), pgbenchMedian: pgbenchRate.median,
+                             cpuMicrosecondsPerWrite: Measurement(ourCPU[$0]), pgbenchCPUMedian: pgbenchCPU.median)
         }
-        return NodeFigures(ours: throughputs, pgbench: pgbenchRate, apply: Measurement(apply),
+        return NodeFigures(ours: throughputs, pgbench: pgbenchRate, pgbenchCPU: pgbenchCPU, apply: Measurement(apply),
                            heal: Measurement(heal), claims: Measurement(claims))
     }
 

@@ -40,6 +40,9 @@ public struct Experiment: Sendable {
         public var leftovers: [String]
         /// The in-memory history (only without an output folder).
         public var operations: [HistoryOperation]
+        /// The harness process's CPU time (user plus system, every thread) while the clients
+        /// wrote: what the bench divides by the writes to compare the client with pgbench.
+        public var writePhaseCPU: Duration = .zero
     }
 
     /// How an unfenced run waited for late COMMITs before its final read.
@@ -107,6 +110,7 @@ public struct Experiment: Sendable {
         let finished = Atomic<Bool>(false)
 
         let started = ContinuousClock.now
+        let cpuAtStart = ProcessCPUTime.ofProcess()
         async let faults: Void = nemesis.run(until: { finished.load(ordering: .relaxed) })
         let writesDone = Atomic<Bool>(false)
         async let reads: Void = readWhileWriting(history: history, ports: ports, until: { writesDone.load(ordering: .relaxed) })
@@ -119,6 +123,7 @@ public struct Experiment: Sendable {
             return await group.reduce(into: []) { $0 += $1 }
         }
         let duration = started.duration(to: .now)
+        let writePhaseCPU = ProcessCPUTime.ofProcess() - cpuAtStart
         finished.store(true, ordering: .relaxed)
         writesDone.store(true, ordering: .relaxed)
         await faults
@@ -143,7 +148,7 @@ public struct Experiment: Sendable {
             faultsApplied: nemesis.appliedAll, faultErrors: nemesis.errors, fencedSessions: settled.fenced, drain: settled.drain,
             indeterminateWrites: inDoubt, verdicts: settled.verdicts, resolutionError: settled.resolutionError,
             leftovers: settled.leftovers,
-            operations: history.operations)
+            operations: history.operations, writePhaseCPU: writePhaseCPU)
     }
 
     /// Creates a fresh `set_app` table and the strategy's tables; returns the server version.
