@@ -2,7 +2,8 @@ import Synchronization
 import Testing
 @testable import InDoubt
 
-/// The gate before the machine-wide lock: one task inside at a time, and every task through.
+/// The gate before the machine-wide lock: one task inside at a time, and every task through;
+/// a wider gate (a claim plan's) lets no more than its capacity in.
 @Suite("AsyncGate")
 struct AsyncGateTests {
     /// Who is inside, the most ever inside at once, and who passed.
@@ -32,6 +33,26 @@ struct AsyncGateTests {
         }
         #expect(tally.most == 1)
         #expect(tally.passed.sorted() == Array(0..<200))
+    }
+
+    @Test("a gate of 3: 60 tasks, never more than 3 inside, at times 3, each through once")
+    func threeAtATime() async throws {
+        let gate = AsyncGate(admitting: 3)
+        let tally = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    try await gate.pass {
+                        tally.enter()
+                        try await Task.sleep(for: .milliseconds(5))
+                        tally.leave(index)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(tally.most == 3)
+        #expect(tally.passed.sorted() == Array(0..<60))
     }
 
     @Test("a body that throws leaves the gate open for the next")

@@ -1,14 +1,20 @@
-/// Lets one task at a time through, and keeps the others waiting without a thread: a task
-/// that would block a thread (on a machine-wide `flock`, say) passes the gate first, so that
-/// at most one of the dispatch pool's threads per process ever waits on it.
+/// Lets a few tasks at a time through (one, by default), and keeps the others waiting, in
+/// the order they came, without a thread: a task that would block a thread (on a
+/// machine-wide `flock`, say) passes a gate of one first, so that at most one of the
+/// dispatch pool's threads per process ever waits on it.
 public actor AsyncGate {
-    private var busy = false
+    /// How many tasks may be inside at once.
+    public let capacity: Int
+    private var inside = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    /// An open gate.
-    public init() {}
+    /// An open gate that lets `capacity` tasks (at least one) through at once.
+    public init(admitting capacity: Int = 1) {
+        self.capacity = max(1, capacity)
+    }
 
-    /// Runs `body` once every task that came before it has left.
+    /// Runs `body` once a place inside is free and every task that came before it has
+    /// entered.
     public func pass<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
         await enter()
         defer { leave() }
@@ -16,17 +22,17 @@ public actor AsyncGate {
     }
 
     private func enter() async {
-        guard busy else {
-            busy = true
+        guard inside >= capacity else {
+            inside += 1
             return
         }
-        // Woken by `leave`, which hands the gate over without opening it.
+        // Woken by `leave`, which hands its place over instead of freeing it.
         await withCheckedContinuation { waiters.append($0) }
     }
 
     private func leave() {
         if waiters.isEmpty {
-            busy = false
+            inside -= 1
         } else {
             waiters.removeFirst().resume()
         }
