@@ -1,4 +1,5 @@
 import Foundation
+import InDoubt
 import Synchronization
 import Testing
 import XCTest
@@ -10,7 +11,8 @@ import XCTest
 /// that verifies a claim of the group starts every claim of the group whose method this run
 /// selected (`swift test --filter` is respected), and each method then waits for its own
 /// claim and records its failures, at the lines that made them, as ``Claim/verify()`` does.
-/// Swift Testing runs its tests at once anyway and needs no group.
+/// Swift Testing runs its tests at once anyway and needs no group. The classes themselves still
+/// run one after another: a ``ClaimPlan`` starts the claims of every class at once.
 ///
 /// ```swift
 /// final class MyClaims: XCTestCase {
@@ -31,10 +33,12 @@ public final class ClaimGroup: Sendable {
     public let testCaseName: String
     private let claims: [(method: String, claim: Claim)]
     private let selection: XCTestSelection
+    private let plan: (@Sendable () -> ClaimPlan)?
     private let state = Mutex(State())
 
     private struct State {
         var started: [String: Task<[ClaimFailure], any Error>] = [:]
+        var startedSelected = false
         var awaited: Set<String> = []
         var observer: BundleEndObserver?
     }
@@ -46,13 +50,16 @@ public final class ClaimGroup: Sendable {
     ///   - testCase: The class whose methods verify the claims.
     ///   - claims: Each test method's name (`"testLostAcknowledgement"`) and its claim.
     ///   - arguments: The process's arguments, which say which methods run.
+    ///   - plan: The plan whose groups start together (``ClaimPlan``), if any: the first claim
+    ///     that one of them verifies starts the selected claims of all of them.
     public init(
         of testCase: XCTestCase.Type, _ claims: KeyValuePairs<String, Claim>,
-        arguments: [String] = CommandLine.arguments
+        arguments: [String] = CommandLine.arguments, plan: (@Sendable () -> ClaimPlan)? = nil
     ) {
         testCaseName = String(reflecting: testCase)
         self.claims = claims.map { (method: $0.key, claim: $0.value) }
         selection = XCTestSelection.of(testCaseName, arguments: arguments)
+        self.plan = plan
     }
 
     /// Verifies the claim of the calling test method: starts the group's claims if none has
@@ -91,29 +98,53 @@ public final class ClaimGroup: Sendable {
         }
     }
 
-    /// Starts the selected claims (the first time) and `method`'s (whether selected or not),
-    /// and returns `method`'s task.
+    /// Starts the selected claims (the first time, with those of the whole plan if the group
+    /// has one) and `method`'s (whether selected or not), and returns `method`'s task.
     private func startClaims(andAlso method: String) -> Task<[ClaimFailure], any Error> {
+        let plan = plan?()
+        plan?.start()
         let (task, startedNow) = state.withLock { state in
-            var startedNow: [String] = []
-            if state.started.isEmpty {
-                for entry in claims where selection.contains(entry.method) && state.started[entry.method] == nil {
-                    state.started[entry.method] = Task { try await entry.claim.verifyDeferringFailures() }
-                    startedNow.append(entry.method)
-                }
-                state.observer = BundleEndObserver(group: self)
-            }
+            var startedNow = startSelected(in: &state, through: plan?.gate)
             if state.started[method] == nil, let entry = claims.first(where: { $0.method == method }) {
-                state.started[method] = Task { try await entry.claim.verifyDeferringFailures() }
+                state.started[method] = Self.task(verifying: entry.claim, through: plan?.gate)
                 startedNow.append(method)
             }
             state.awaited.insert(method)
             return (state.started[method]!, startedNow)
         }
+        report(startedNow)
+        return task
+    }
+
+    /// Starts the claims this run selected, the first time it is called, each waiting for a
+    /// place at `gate`; returns how many it started.
+    func startSelected(through gate: AsyncGate) -> Int {
+        let startedNow = state.withLock { startSelected(in: &$0, through: gate) }
+        report(startedNow)
+        return startedNow.count
+    }
+
+    private func startSelected(in state: inout State, through gate: AsyncGate?) -> [String] {
+        guard !state.startedSelected else { return [] }
+        state.startedSelected = true
+        var startedNow: [String] = []
+        for entry in claims where selection.contains(entry.method) && state.started[entry.method] == nil {
+            state.started[entry.method] = Self.task(verifying: entry.claim, through: gate)
+            startedNow.append(entry.method)
+        }
+        state.observer = BundleEndObserver(group: self)
+        return startedNow
+    }
+
+    private static func task(verifying claim: Claim, through gate: AsyncGate?) -> Task<[ClaimFailure], any Error> {
+        guard let gate else { return Task { try await claim.verifyDeferringFailures() } }
+        return Task { try await gate.pass { try await claim.verifyDeferringFailures() } }
+    }
+
+    private func report(_ startedNow: [String]) {
         if startedNow.count > 1 {
             print("claims: \(testCaseName) starts \(startedNow.count) claims at once: \(startedNow.joined(separator: ", "))")
         }
-        return task
     }
 
     /// The claims started for a method that never asked for its result.

@@ -177,13 +177,14 @@ struct CancelledWaitClaims {
     func readsOfLostWritesAreNamed() async throws { try await Self.readsOfLostWritesAreNamed.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class CancelledWaitClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: CancelledWaitClaimsXCTests.self, [
         "testR3CancelledWaitsEndInfo": CancelledWaitClaims.cancelledWaitsEndInfo,
         "testR3TrustingClientLosesWrites": CancelledWaitClaims.trustingClientLosesWrites,
         "testR5ReadsOfLostWritesAreNamed": CancelledWaitClaims.readsOfLostWritesAreNamed,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testR3CancelledWaitsEndInfo() async throws { try await Self.claims.verify() }
     func testR3TrustingClientLosesWrites() async throws { try await Self.claims.verify() }

@@ -90,6 +90,57 @@ final class ClaimGroupXCTests: XCTestCase {
             XCTAssertTrue(deferred.error is Broken, "\(deferred.error)")
         }
     }
+
+    func testAPlanStartsEveryGroupsClaimsAtOnce() async throws {
+        let groups = PlanGroups()
+        let plan = ClaimPlan(atMost: 4) { groups.all }
+        let arguments = ["InDoubtPackageTests.xctest"]
+        let first = ClaimGroup(of: Self.self, ["planFirst": Self.timed("planFirst")], arguments: arguments, plan: { plan })
+        let second = ClaimGroup(of: Self.self, ["planSecond": Self.timed("planSecond")], arguments: arguments, plan: { plan })
+        groups.all = [first, second]
+        try await first.verify(method: "planFirst")
+        try await second.verify(method: "planSecond")
+        let (earlier, later) = try XCTUnwrap(Self.intervals.withLock { state in
+            state["planFirst"].flatMap { first in state["planSecond"].map { (first, $0) } }
+        })
+        XCTAssertLessThan(later.start, earlier.end, "the second group's claim started only after the first group's had ended")
+    }
+
+    /// How many claims of the plan below were running, at most, and which ran.
+    static let planTally = Mutex((running: 0, most: 0, ran: [String]()))
+
+    func testAPlanRunsNoMoreThanItsLimitAtOnce() async throws {
+        let claim = { (name: String) in
+            Claim(name) { _ in
+                Self.planTally.withLock { $0.running += 1; $0.most = max($0.most, $0.running) }
+                // Longer than a server's start, so that claims let in together overlap here.
+                try await Task.sleep(for: .seconds(1))
+                Self.planTally.withLock { $0.running -= 1; $0.ran.append(name) }
+            }
+        }
+        let groups = PlanGroups()
+        let plan = ClaimPlan(atMost: 2) { groups.all }
+        let arguments = ["InDoubtPackageTests.xctest"]
+        let first = ClaimGroup(of: Self.self, ["one": claim("one"), "two": claim("two")], arguments: arguments, plan: { plan })
+        let second = ClaimGroup(of: Self.self, ["three": claim("three"), "four": claim("four")], arguments: arguments, plan: { plan })
+        groups.all = [first, second]
+        for method in ["one", "two"] { try await first.verify(method: method) }
+        for method in ["three", "four"] { try await second.verify(method: method) }
+        let tally = Self.planTally.withLock { $0 }
+        XCTAssertEqual(tally.ran.sorted(), ["four", "one", "three", "two"])
+        XCTAssertEqual(tally.most, 2, "a plan of at most 2 ran \(tally.most) claims at once")
+    }
+}
+
+/// The groups of a plan made inside a test: each group names the plan, so they are filled
+/// in after it.
+final class PlanGroups: Sendable {
+    private let groups = Mutex<[ClaimGroup]>([])
+
+    var all: [ClaimGroup] {
+        get { groups.withLock { $0 } }
+        set { groups.withLock { $0 = newValue } }
+    }
 }
 
 /// A `ClaimGroup` in Swift Testing would record its claims' issues in whichever test started

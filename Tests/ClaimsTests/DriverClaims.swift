@@ -265,7 +265,8 @@ struct LibPQDriverClaims {
     func d5() async throws { try await Self.d5.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class LibPQDriverClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: LibPQDriverClaimsXCTests.self, [
         "testLostAcknowledgementEndsInTime": LibPQDriverClaims.d1,
@@ -273,7 +274,7 @@ final class LibPQDriverClaimsXCTests: XCTestCase {
         "testCommitAnsweredRollback": LibPQDriverClaims.d3,
         "testNoSilentRetry": LibPQDriverClaims.d4,
         "testMitigationsResolveEverything": LibPQDriverClaims.d5,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
     func testNeverSentOrUnknown() async throws { try await Self.claims.verify() }

@@ -133,7 +133,8 @@ struct ExperimentClaims {
     func articleProcedure() async throws { try await Self.articleProcedure.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class ExperimentClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: ExperimentClaimsXCTests.self, [
         "testClaim1HealthyNetwork": ExperimentClaims.healthyNetwork,
@@ -141,7 +142,7 @@ final class ExperimentClaimsXCTests: XCTestCase {
         "testClaim2UnacknowledgedWritesSurviveDropCommitAck": ExperimentClaims.unacknowledgedWritesSurvive(.dropCommitAck),
         "testClaim3ErrorIsNotFailure": ExperimentClaims.errorIsNotFailure,
         "testClaim9ArticleProcedure": ExperimentClaims.articleProcedure,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testClaim1HealthyNetwork() async throws { try await Self.claims.verify() }
     func testClaim2UnacknowledgedWritesSurviveDropReplies() async throws { try await Self.claims.verify() }

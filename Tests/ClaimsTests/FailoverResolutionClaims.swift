@@ -314,7 +314,8 @@ struct FailoverResolutionClaims {
     func transactionStatusAcrossTheFailover() async throws { try await Self.transactionStatusAcrossTheFailover.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class FailoverResolutionClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: FailoverResolutionClaimsXCTests.self, [
         "testR4ResolvingOnTheOldPrimaryMisresolves": FailoverResolutionClaims.resolvingOnTheOldPrimaryMisresolves,
@@ -322,7 +323,7 @@ final class FailoverResolutionClaimsXCTests: XCTestCase {
         "testR4IdempotentOnTheSurvivorHolds": FailoverResolutionClaims.resolvingOnTheSurvivorHolds("idempotent"),
         "testR4TransactionStatusOfAnIdTheStandbyNeverSaw": FailoverResolutionClaims.transactionStatusOfAnIdTheStandbyNeverSaw,
         "testR4TransactionStatusAcrossTheFailover": FailoverResolutionClaims.transactionStatusAcrossTheFailover,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testR4ResolvingOnTheOldPrimaryMisresolves() async throws { try await Self.claims.verify() }
     func testR4LedgerOnTheSurvivorHolds() async throws { try await Self.claims.verify() }

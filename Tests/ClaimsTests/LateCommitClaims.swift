@@ -147,7 +147,8 @@ struct LateCommitClaims {
     func fencedVerdictsHold(strategyName: String) async throws { try await Self.fencedVerdictsHold(strategyName).verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class LateCommitClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: LateCommitClaimsXCTests.self, [
         "testUnfencedLedgerMisresolves": LateCommitClaims.unfencedLedgerMisresolves,
@@ -156,7 +157,7 @@ final class LateCommitClaimsXCTests: XCTestCase {
         "testFencedLedgerVerdictsHold": LateCommitClaims.fencedVerdictsHold("ledger"),
         "testFencedTransactionStatusVerdictsHold": LateCommitClaims.fencedVerdictsHold("txid"),
         "testFencedTwoPhaseCommitVerdictsHold": LateCommitClaims.fencedVerdictsHold("2pc"),
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testUnfencedLedgerMisresolves() async throws { try await Self.claims.verify() }
     func testUnfencedTransactionStatusStaysUnresolved() async throws { try await Self.claims.verify() }

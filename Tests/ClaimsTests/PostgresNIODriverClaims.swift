@@ -38,7 +38,8 @@ struct PostgresNIODriverClaims {
     func d5() async throws { try await Self.d5.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class PostgresNIODriverClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: PostgresNIODriverClaimsXCTests.self, [
         "testLostAcknowledgementEndsInTime": PostgresNIODriverClaims.d1,
@@ -48,7 +49,7 @@ final class PostgresNIODriverClaimsXCTests: XCTestCase {
         "testWithTransactionReportsSuccess": PostgresNIODriverClaims.d3WithTransaction,
         "testNoSilentRetry": PostgresNIODriverClaims.d4,
         "testMitigationsResolveEverything": PostgresNIODriverClaims.d5,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
     func testNoDeadlineOfItsOwn() async throws { try await Self.claims.verify() }

@@ -115,12 +115,13 @@ struct ReplicationClaims {
     func syncFailoverLosesNothingAcknowledged() async throws { try await Self.syncFailoverLosesNothingAcknowledged.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class ReplicationClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: ReplicationClaimsXCTests.self, [
         "testR1AsyncFailoverLosesAcknowledgedWrites": ReplicationClaims.asyncFailoverLosesAcknowledgedWrites,
         "testR2SyncFailoverLosesNothingAcknowledged": ReplicationClaims.syncFailoverLosesNothingAcknowledged,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testR1AsyncFailoverLosesAcknowledgedWrites() async throws { try await Self.claims.verify() }
     func testR2SyncFailoverLosesNothingAcknowledged() async throws { try await Self.claims.verify() }

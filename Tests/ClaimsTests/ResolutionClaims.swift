@@ -185,7 +185,8 @@ struct ResolutionClaims {
     func twoPhaseCommit(fault: Fault.Kind) async throws { try await Self.twoPhaseCommit(fault).verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class ResolutionClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: ResolutionClaimsXCTests.self, [
         "testClaim5IdempotentRetryDropReplies": ResolutionClaims.idempotentRetry(.dropReplies),
@@ -202,7 +203,7 @@ final class ResolutionClaimsXCTests: XCTestCase {
         "testClaim8TwoPhaseCommitDropReplies": ResolutionClaims.twoPhaseCommit(.dropReplies),
         "testClaim8TwoPhaseCommitDropCommitAck": ResolutionClaims.twoPhaseCommit(.dropCommitAck),
         "testClaim8TwoPhaseCommitPartition": ResolutionClaims.twoPhaseCommit(.partition),
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testClaim5IdempotentRetryDropReplies() async throws { try await Self.claims.verify() }
     func testClaim5IdempotentRetryDropCommitAck() async throws { try await Self.claims.verify() }

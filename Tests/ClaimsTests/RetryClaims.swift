@@ -103,13 +103,14 @@ struct RetryClaims {
     func commitRetryLosesAcknowledgedWrites() async throws { try await Self.commitRetryLosesAcknowledgedWrites.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class RetryClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: RetryClaimsXCTests.self, [
         "testNaiveClientResolvesNothing": RetryClaims.naiveResolvesNothing,
         "testClaim4BlindRetryDoubleApplies": RetryClaims.blindRetryDoubleApplies,
         "testCommitRetryLosesAcknowledgedWrites": RetryClaims.commitRetryLosesAcknowledgedWrites,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testNaiveClientResolvesNothing() async throws { try await Self.claims.verify() }
     func testClaim4BlindRetryDoubleApplies() async throws { try await Self.claims.verify() }

@@ -141,13 +141,14 @@ struct SafeCommitExampleTests {
     }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class SafeCommitExampleXCTests: XCTestCase {
     static let claims = ClaimGroup(of: SafeCommitExampleXCTests.self, [
         "testSwallowedErrorIsARollback": SafeCommitExampleClaims.swallowedErrorIsARollback,
         "testLostAcknowledgement": SafeCommitExampleClaims.lostAcknowledgementIsResolvedByRequestID,
         "testPartition": SafeCommitExampleClaims.partitionVerdictHolds,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testSwallowedErrorIsARollback() async throws { try await Self.claims.verify() }
     func testLostAcknowledgement() async throws { try await Self.claims.verify() }

@@ -141,13 +141,14 @@ struct SilentRollbackClaims {
     func deferredViolationIsAFailure() async throws { try await Self.deferredViolationIsAFailure.verify() }
 }
 
-/// The same claims through XCTest, started at once by a `ClaimGroup`.
+/// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
+/// of `XCTestClaimPlan`.
 final class SilentRollbackClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: SilentRollbackClaimsXCTests.self, [
         "testCommitAnsweredRollbackIsAFailure": SilentRollbackClaims.rollbackTagIsAFailure,
         "testTrustingTheReplyLosesRolledBackWrites": SilentRollbackClaims.trustingTheReplyLosesThem,
         "testDeferredViolationIsAFailure": SilentRollbackClaims.deferredViolationIsAFailure,
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testCommitAnsweredRollbackIsAFailure() async throws { try await Self.claims.verify() }
     func testTrustingTheReplyLosesRolledBackWrites() async throws { try await Self.claims.verify() }

@@ -42,7 +42,7 @@ final class TwoPhaseCommitClaimsXCTests: XCTestCase {
     static let claims = ClaimGroup(of: TwoPhaseCommitClaimsXCTests.self, [
         "testClaim8LostCommitPreparedDropRequests": TwoPhaseCommitClaims.lostCommitPrepared(.dropRequests),
         "testClaim8LostCommitPreparedPartition": TwoPhaseCommitClaims.lostCommitPrepared(.partition),
-    ])
+    ], plan: { XCTestClaimPlan.plan })
 
     func testClaim8LostCommitPreparedDropRequests() async throws { try await Self.claims.verify() }
     func testClaim8LostCommitPreparedPartition() async throws { try await Self.claims.verify() }

@@ -1,0 +1,20 @@
+import InDoubtTesting
+
+/// Every claim group of this target's XCTest classes, started together: the first claim that
+/// XCTest asks for starts the claims this run selected in all of them, eight at a time, where
+/// the classes would otherwise take turns (a plain `INDOUBT_PG=18 swift test` spent 97 s in
+/// XCTest that way, most of it one class's claims waiting for the class before).
+enum XCTestClaimPlan {
+    static let plan: ClaimPlan = ClaimPlan(atMost: 8) {
+        var groups: [ClaimGroup] = [
+            CancelledWaitClaimsXCTests.claims, ExperimentClaimsXCTests.claims, FailoverResolutionClaimsXCTests.claims,
+            LateCommitClaimsXCTests.claims, LibPQDriverClaimsXCTests.claims, ReplicationClaimsXCTests.claims,
+            ResolutionClaimsXCTests.claims, RetryClaimsXCTests.claims, SilentRollbackClaimsXCTests.claims,
+            TwoPhaseCommitClaimsXCTests.claims,
+        ]
+        #if PostgresNIO
+        groups += [PostgresNIODriverClaimsXCTests.claims, SafeCommitExampleXCTests.claims]
+        #endif
+        return groups
+    }
+}
