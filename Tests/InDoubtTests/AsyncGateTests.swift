@@ -15,42 +15,34 @@ struct AsyncGateTests {
         var passed: [Int] { state.withLock { $0.passed } }
     }
 
-    @Test("200 tasks pass one at a time, each exactly once")
-    func oneAtATime() async throws {
-        let gate = AsyncGate()
+    /// Sends `tasks` tasks through `gate`, each inside for `stay`.
+    static func pass(_ tasks: Int, through gate: AsyncGate, staying stay: Duration) async throws -> Tally {
         let tally = Tally()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<200 {
+            for index in 0..<tasks {
                 group.addTask {
                     try await gate.pass {
                         tally.enter()
-                        try await Task.sleep(for: .microseconds(200))
+                        try await Task.sleep(for: stay)
                         tally.leave(index)
                     }
                 }
             }
             try await group.waitForAll()
         }
+        return tally
+    }
+
+    @Test("200 tasks pass one at a time, each exactly once")
+    func oneAtATime() async throws {
+        let tally = try await Self.pass(200, through: AsyncGate(), staying: .microseconds(200))
         #expect(tally.most == 1)
         #expect(tally.passed.sorted() == Array(0..<200))
     }
 
     @Test("a gate of 3: 60 tasks, never more than 3 inside, at times 3, each through once")
     func threeAtATime() async throws {
-        let gate = AsyncGate(admitting: 3)
-        let tally = Tally()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<60 {
-                group.addTask {
-                    try await gate.pass {
-                        tally.enter()
-                        try await Task.sleep(for: .milliseconds(5))
-                        tally.leave(index)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        let tally = try await Self.pass(60, through: AsyncGate(admitting: 3), staying: .milliseconds(5))
         #expect(tally.most == 3)
         #expect(tally.passed.sorted() == Array(0..<60))
     }
