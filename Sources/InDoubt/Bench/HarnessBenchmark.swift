@@ -242,8 +242,8 @@ public struct HarnessBenchmark: Sendable {
         }
         let drivers = configuration.drivers
         log("throughput: set workload (\(drivers.map(\.rawValue).joined(separator: ", "))) and pgbench, \(configuration.writes) writes each, \(configuration.clients) clients, alternating (\(configuration.repeats) runs)")
-        var ours = [[Double]](repeating: [], count: drivers.count)
-        var ourCPU = [[Double]](repeating: [], count: drivers.count)
+        // Per driver, each run's writes/s and CPU µs per write.
+        var ours = [(rates: [Double], cpu: [Double])](repeating: ([], []), count: drivers.count)
         var theirs: [Double] = []
         var theirCPU: [Double] = []
         for run in 0..<configuration.repeats {
@@ -253,8 +253,8 @@ public struct HarnessBenchmark: Sendable {
                     outputFolder: scratch.appendingPathComponent("throughput-\(run)-\(driver.rawValue)"))
                 configuration.driver = driver
                 let outcome = try await Experiment(configuration: configuration, target: node).run()
-                ours[index].append(outcome.results.writesPerS ?? 0)
-                ourCPU[index].append(outcome.writePhaseCPU.seconds * 1_000_000 / Double(self.configuration.writes))
+                ours[index].rates.append(outcome.results.writesPerS ?? 0)
+                ours[index].cpu.append(outcome.writePhaseCPU.seconds * 1_000_000 / Double(self.configuration.writes))
             }
             let baseline = try await PgBench.run(
                 binary: pgbench, options: node.connectionOptions(applicationName: "pgbench"),
@@ -291,8 +291,8 @@ public struct HarnessBenchmark: Sendable {
         let pgbenchRate = Measurement(theirs)
         let pgbenchCPU = Measurement(theirCPU)
         let throughputs = drivers.indices.map {
-            DriverThroughput(driver: drivers[$0].description, writesPerSecond: Measurement(ours[$0]), pgbenchMedian: pgbenchRate.median,
-                             cpuMicrosecondsPerWrite: Measurement(ourCPU[$0]), pgbenchCPUMedian: pgbenchCPU.median)
+            DriverThroughput(driver: drivers[$0].description, writesPerSecond: Measurement(ours[$0].rates), pgbenchMedian: pgbenchRate.median,
+                             cpuMicrosecondsPerWrite: Measurement(ours[$0].cpu), pgbenchCPUMedian: pgbenchCPU.median)
         }
         return NodeFigures(ours: throughputs, pgbench: pgbenchRate, pgbenchCPU: pgbenchCPU, apply: Measurement(apply),
                            heal: Measurement(heal), claims: Measurement(claims))
