@@ -6,6 +6,9 @@
 # mutant makes at least one of them fail. It prints a table: mutant -> the tests that caught it.
 # Mutants named compose-* break the compose backend: their tests need a Docker engine and
 # INDOUBT_BACKEND=compose, so they run only with it (ci/test-compose.sh), and only they do.
+# Mutants named example-* break the example package's own code (Examples/CheckoutTests, a
+# user's project that depends on InDoubt by path): they run in a copy of their own, the
+# example package's tests catch them.
 # Usage (as root, after ci/setup.sh): bash ci/mutants.sh [NAME ...]
 #        bash ci/mutants.sh --prepare   (only syncs and builds the lanes' unmutated copies:
 #        ci/test.sh runs it in the background, at nice 19 under SCHED_IDLE, while the claims run)
@@ -73,6 +76,8 @@ claim-group-drops-failures|Sources/InDoubtTesting/ClaimGroup.swift|            t
 claim-context-records-deferred-now|Sources/InDoubtTesting/ClaimContext.swift|        recording = Test.current != nil ? .swiftTesting : deferred ? .deferred : .xcTest|        recording = Test.current != nil ? .swiftTesting : .xcTest|ClaimGroupXCTests/testDeferredFailuresAreHeldForTheirMethod
 xctest-selection-ignores-filter|Sources/InDoubtTesting/XCTestSelection.swift|        guard !specifiers.isEmpty else { return .all }|        return .all|XCTestSelectionTests|ClaimGroupXCTests/testAGroupThatSelectsOneMethodStartsOnlyItsClaim
 reader-misses-newest|Sources/InDoubt/Workload/Experiment.swift|                history.append(process: process, type: .ok, f: .read, values: try rows.map { try $0.int(0) })|                history.append(process: process, type: .ok, f: .read, values: try rows.dropLast(3).map { try $0.int(0) })|CancelledWaitClaims/cancelledWaitsEndInfo
+example-keyed-charges-again|Examples/CheckoutTests/Sources/Checkout/CheckoutStrategy.swift|            if !placed.rows.isEmpty {|            if placed.rows.count >= 0 {|CheckoutTests/keyedCheckoutChargesOnce
+example-keyed-resolves-aborted|Examples/CheckoutTests/Sources/Checkout/CheckoutStrategy.swift|            verdicts[write.element] = placed.contains(key)|            verdicts[write.element] = false && placed.contains(key)|CheckoutXCTests/testKeyedCheckoutChargesOnce
 compose-cut-own-address|Sources/InDoubt/Cluster/Compose/ComposeCluster+Partition.swift|        return NodePartition.between(try Self.addressed(side), try Self.addressed(other), name: "replication-cut")|        return NodePartition.between(try Self.addressed(side), try Self.addressed(side), name: "replication-cut")|ReplicationClaims/asyncFailoverLosesAcknowledgedWrites
 compose-failover-keeps-old-primary|Sources/InDoubt/Cluster/Compose/ComposeCluster+Failover.swift|        primaryIndex.withLock { $0 = index }|        _ = index|ReplicationClaimsXCTests/testR2SyncFailoverLosesNothingAcknowledged
 TABLE
@@ -117,8 +122,10 @@ sync_copy() {
   python3 - "$root" "$1/src" <<'PY'
 import filecmp, os, shutil, sys
 root, src = sys.argv[1], sys.argv[2]
-wanted = {"Package.swift"}
-for top in ("Sources", "Tests"):
+example = "Examples/CheckoutTests"
+tops = ("Sources", "Tests", f"{example}/Sources", f"{example}/Tests")
+wanted = {"Package.swift", f"{example}/Package.swift"}
+for top in tops:
     for folder, _, files in os.walk(os.path.join(root, top)):
         wanted.update(os.path.relpath(os.path.join(folder, name), root) for name in files)
 for path in sorted(wanted):
@@ -126,7 +133,7 @@ for path in sorted(wanted):
     if not os.path.isfile(copy) or not filecmp.cmp(source, copy, shallow=False):
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         shutil.copy2(source, copy)
-for top in ("Sources", "Tests"):
+for top in tops:
     for folder, _, files in os.walk(os.path.join(src, top)):
         for name in files:
             if os.path.relpath(os.path.join(folder, name), src) not in wanted:
@@ -136,8 +143,15 @@ PY
 
 # indoubt_within (and, for the baseline run, the JUnit helpers).
 source "$root/ci/junit-lib.sh"
-# Usage: build_copy LANE_FOLDER
-build_copy() { swift build --build-tests --package-path "$1/src" --scratch-path "$1/build" >"$1/build.log" 2>&1; }
+# The example mutants' copy: the example package inside a synced copy of the whole tree, so
+# that its path dependency is that copy's InDoubt. One for all the lanes (a lane holds
+# example.lock while it mutates it): a copy per lane would build InDoubt three times more.
+example_copy="$scratch/example"
+# The package a copy builds and tests: the example package in the example copy.
+# Usage: package_of COPY_FOLDER
+package_of() { if [ "$1" = "$example_copy" ]; then echo "$1/src/Examples/CheckoutTests"; else echo "$1/src"; fi; }
+# Usage: build_copy COPY_FOLDER
+build_copy() { swift build --build-tests --package-path "$(package_of "$1")" --scratch-path "$1/build" >"$1/build.log" 2>&1; }
 # A mutant fails its tests on purpose, and a failing XCTest claim keeps its report folder in
 # the temporary folder: the test runs get one of their own, emptied after each.
 # Usage: run_tests LANE_FOLDER FILTER [more swift test arguments]
@@ -145,7 +159,7 @@ run_tests() {
   local lane=$1 filter=$2 status=0
   shift 2
   rm -rf "$lane/tmp"; mkdir -p "$lane/tmp"
-  TMPDIR="$lane/tmp" indoubt_within 600 swift test --skip-build --package-path "$lane/src" --scratch-path "$lane/build" \
+  TMPDIR="$lane/tmp" indoubt_within 600 swift test --skip-build --package-path "$(package_of "$lane")" --scratch-path "$lane/build" \
     --filter "$filter" "$@" >"$lane/test.log" 2>&1 || status=$?
   rm -rf "$lane/tmp"
   return "$status"
@@ -164,7 +178,8 @@ prepare=false
 if [ "${1:-}" = --prepare ]; then prepare=true; shift; fi
 selected=("$@")
 started=$(date +%s)
-filters=$(echo "$mutants" | grep -v '^$' | cut -d'|' -f5- | paste -sd'|' -)
+filters=$(echo "$mutants" | grep -v '^$' | grep -v '^example-' | cut -d'|' -f5- | paste -sd'|' -)
+example_filters=$(echo "$mutants" | grep '^example-' | cut -d'|' -f5- | paste -sd'|' -)
 case "|$filters|" in *"||"*) echo "ci/mutants.sh: a mutant has no catching tests (an empty filter would match every test)" >&2; exit 1;; esac
 # The mutants to run, in table order; each lane takes the next one nobody has taken (mkdir is
 # the claim: it succeeds for one lane only) and writes its row to results/NAME.
@@ -194,9 +209,23 @@ for lane in $(seq 0 $(( lanes - 1 ))); do
     build_copy "$scratch/lane$lane" & build_pids+=($!)
   fi
 done
+example_selected=false
+for name in "${names[@]}"; do [[ "$name" != example-* ]] || example_selected=true; done
+if $example_selected; then
+  mkdir -p "$example_copy/src"
+  sync_copy "$example_copy"
+  if $prepare; then
+    build_copy "$example_copy" || { cat "$example_copy/build.log" >&2; echo "ci/mutants.sh: the example copy does not build" >&2; exit 1; }
+  else
+    build_copy "$example_copy" & example_pid=$!
+  fi
+fi
 for lane in "${!build_pids[@]}"; do
   wait "${build_pids[$lane]}" || unbuilt "$lane"
 done
+if [ -n "${example_pid:-}" ]; then
+  wait "$example_pid" || { cat "$example_copy/build.log" >&2; echo "ci/mutants.sh: the example copy does not build" >&2; exit 1; }
+fi
 echo "ci/mutants.sh: $lanes lanes synced and built unmutated in $(( $(date +%s) - started )) s"
 if $prepare; then exit 0; fi
 # INDOUBT_MUTANTS_BASELINE=passed: the caller (ci/test.sh, after its unit and claims steps
@@ -211,26 +240,32 @@ else
   indoubt_junit_args "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}"
   run_tests "$scratch/lane0" "$filters" "${junit[@]}" || { tail -40 "$scratch/lane0/test.log" >&2; echo "ci/mutants.sh: the catching tests fail without a mutant" >&2; exit 1; }
   indoubt_junit_check "mutants${INDOUBT_BACKEND:+-$INDOUBT_BACKEND}" || exit 1
+  if $example_selected; then
+    run_tests "$example_copy" "$example_filters" || { tail -40 "$example_copy/test.log" >&2; echo "ci/mutants.sh: the example's catching tests fail without a mutant" >&2; exit 1; }
+  fi
 fi
 
 # Usage: run_lane LANE_FOLDER
 run_lane() {
-  local lane=$1 name file old new filter t0 verdict
+  local lane=$1 copy name file old new filter t0 verdict
   while IFS='|' read -r name file old new filter; do
     [ -z "$name" ] && continue
     [[ " ${names[*]} " =~ " $name " ]] || continue
     mkdir "$scratch/taken/$name" 2>/dev/null || continue
     t0=$(date +%s)
-    if ! mutate "$lane/src" "$file" "$old" "$new"; then
+    copy=$lane
+    if [[ "$name" == example-* ]]; then copy=$example_copy; exec 8>"$scratch/example.lock"; flock 8; fi
+    if ! mutate "$copy/src" "$file" "$old" "$new"; then
       verdict="NOT RUN: the text to mutate is not in $file exactly once (update this table)"
-    elif ! build_copy "$lane"; then
-      verdict="NOT RUN: the mutant does not build (see $lane/build.log)"
-    elif run_tests "$lane" "$filter"; then
+    elif ! build_copy "$copy"; then
+      verdict="NOT RUN: the mutant does not build (see $copy/build.log)"
+    elif run_tests "$copy" "$filter"; then
       verdict="SURVIVED: $filter all passed"
     else
-      verdict=$(failed_tests "$lane"); [ -n "$verdict" ] || verdict="(swift test failed: $lane/test.log)"
+      verdict=$(failed_tests "$copy"); [ -n "$verdict" ] || verdict="(swift test failed: $copy/test.log)"
     fi
-    cp -p "$root/$file" "$lane/src/$file"
+    cp -p "$root/$file" "$copy/src/$file"
+    if [ "$copy" = "$example_copy" ]; then flock -u 8; exec 8>&-; fi
     echo "ci/mutants.sh: $name: $verdict"
     echo "| $name | $verdict | $(( $(date +%s) - t0 )) |" > "$scratch/results/$name"
   done <<< "$mutants"
