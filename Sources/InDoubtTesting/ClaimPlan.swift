@@ -54,6 +54,6 @@ public final class ClaimPlan: Sendable {
         let groups = self.groups().sorted { $0.testCaseName < $1.testCaseName }
         var count = 0
         for group in groups { count += group.startSelected(through: gate) }
-        print("claims: a plan starts \(count) claims of \(groups.count) classes, at most \(limit) at once")
+        print("claims: a plan starts \(count) claim\(count == 1 ? "" : "s") of \(groups.count) classes, at most \(limit) at once")
     }
 }
