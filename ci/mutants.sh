@@ -196,8 +196,8 @@ done <<< "$mutants"
 # No more lanes than mutants (a lane with none would still sync and build its copy).
 if [ "${#names[@]}" -lt "$lanes" ]; then lanes=$(( ${#names[@]} > 0 ? ${#names[@]} : 1 )); fi
 # The lanes' copies, built side by side.
-# Usage: unbuilt LANE_NUMBER (shows its build log and ends the script)
-unbuilt() { cat "$scratch/lane$1/build.log" >&2; echo "ci/mutants.sh: the unmutated copy does not build" >&2; exit 1; }
+# Usage: unbuilt COPY_FOLDER (shows its build log and ends the script)
+unbuilt() { cat "$1/build.log" >&2; echo "ci/mutants.sh: the unmutated copy in $1 does not build" >&2; exit 1; }
 build_pids=()
 for lane in $(seq 0 $(( lanes - 1 ))); do
   mkdir -p "$scratch/lane$lane/src"
@@ -205,7 +205,7 @@ for lane in $(seq 0 $(( lanes - 1 ))); do
   # Prepared in the background (ci/test.sh), the lanes build one at a time: the claims beside
   # them are timing-sensitive, and several compilers at once slowed their faults' iptables.
   if $prepare; then
-    build_copy "$scratch/lane$lane" || unbuilt "$lane"
+    build_copy "$scratch/lane$lane" || unbuilt "$scratch/lane$lane"
   else
     build_copy "$scratch/lane$lane" & build_pids+=($!)
   fi
@@ -216,16 +216,16 @@ if $example_selected; then
   mkdir -p "$example_copy/src"
   sync_copy "$example_copy"
   if $prepare; then
-    build_copy "$example_copy" || { cat "$example_copy/build.log" >&2; echo "ci/mutants.sh: the example copy does not build" >&2; exit 1; }
+    build_copy "$example_copy" || unbuilt "$example_copy"
   else
     build_copy "$example_copy" & example_pid=$!
   fi
 fi
 for lane in "${!build_pids[@]}"; do
-  wait "${build_pids[$lane]}" || unbuilt "$lane"
+  wait "${build_pids[$lane]}" || unbuilt "$scratch/lane$lane"
 done
 if [ -n "${example_pid:-}" ]; then
-  wait "$example_pid" || { cat "$example_copy/build.log" >&2; echo "ci/mutants.sh: the example copy does not build" >&2; exit 1; }
+  wait "$example_pid" || unbuilt "$example_copy"
 fi
 echo "ci/mutants.sh: $lanes lanes synced and built unmutated in $(( $(date +%s) - started )) s"
 if $prepare; then exit 0; fi
