@@ -180,47 +180,50 @@ enum DriverClaims {
         }
     }
 
-    /// D5: the mitigations through the driver. The idempotent retry (a 1 s budget, so that
-    /// some writes give up indeterminate), the ledger and the transaction status each leave
-    /// 0 unresolved, 0 misresolved and 0 duplicates, under lost replies, lost COMMIT
-    /// acknowledgements and a partition; each verdict is what the table, read back, says.
-    static func mitigationsResolveEverything(_ driver: DatabaseDriver) -> Claim {
+    /// D5's faults. Each is a claim with a server of its own, so that the three run at once
+    /// rather than one after another (about 45 s, the longest claim of a run).
+    static let mitigationFaults: [Fault.Kind] = [.dropReplies, .dropCommitAck, .partition]
+
+    /// D5: the mitigations through the driver, under one of ``mitigationFaults``. The
+    /// idempotent retry (a 1 s budget, so that some writes give up indeterminate), the ledger
+    /// and the transaction status each leave 0 unresolved, 0 misresolved and 0 duplicates,
+    /// under lost replies, lost COMMIT acknowledgements or a partition; each verdict is what
+    /// the table, read back, says.
+    static func mitigationsResolveEverything(_ driver: DatabaseDriver, under fault: Fault.Kind) -> Claim {
         Claim("D5 (\(driver.rawValue)): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates") { claim in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-d5-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
-            for fault in [Fault.Kind.dropReplies, .dropCommitAck, .partition] {
-                // A partition lasts 3.5 s, as in ResolutionClaims.atCommit: the COMMIT sent into
-                // it is retransmitted after the fence has ended its session, so it aborts, and
-                // the resolvers must tell both verdicts apart.
-                let duration: Duration = fault == .partition ? .milliseconds(3500) : .milliseconds(1500)
-                let strategies: [any CommitStrategy] = [
-                    IdempotentRetryStrategy(),
-                    LedgerStrategy(intentLog: folder.appendingPathComponent("\(fault.rawValue)-\(RunFolder.intentLogFileName)")),
-                    TransactionStatusStrategy(),
-                ]
-                for strategy in strategies {
-                    let context = "\(strategy.name) under \(fault.rawValue)"
-                    let run = try await claim.run(writes: 120, faults: [
-                        FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: duration),
-                    ], strategy: strategy, retryBudget: .seconds(1), driver: driver)
-                    let result = run.result
-                    claim.expect(run.outcome.faultsApplied, "\(context): the fault never started: \(run.outcome.faultErrors)")
-                    claim.expectEqual(run.outcome.results.driver, driver.description, context)
-                    claim.expect(!result.indeterminate.isEmpty, "\(context): no write was indeterminate")
-                    claim.expect(run.outcome.resolutionError == nil, "\(context): \(run.outcome.resolutionError ?? "")")
-                    claim.expectEqual(result.unresolved, [], context)
-                    claim.expectEqual(result.misresolved, [], context)
-                    claim.expectEqual(result.duplicates, [], context)
-                    // Read back: no element twice, and each verdict is what the table says.
-                    claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "\(context): an element is in the table twice")
-                    let table = Set(run.tableElements)
-                    for element in result.indeterminate {
-                        let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
-                        claim.expect(run.resolveOperations[element]?.resolution == expected,
-                                     "\(context): element \(element) resolved \(run.resolveOperations[element]?.resolution?.rawValue ?? "nothing"), the table says \(expected)")
-                    }
-                    claim.expect(result.invariantsHold, "\(context): \(result.invariantViolations)")
+            // A partition lasts 3.5 s, as in ResolutionClaims.atCommit: the COMMIT sent into
+            // it is retransmitted after the fence has ended its session, so it aborts, and
+            // the resolvers must tell both verdicts apart.
+            let duration: Duration = fault == .partition ? .milliseconds(3500) : .milliseconds(1500)
+            let strategies: [any CommitStrategy] = [
+                IdempotentRetryStrategy(),
+                LedgerStrategy(intentLog: folder.appendingPathComponent("\(fault.rawValue)-\(RunFolder.intentLogFileName)")),
+                TransactionStatusStrategy(),
+            ]
+            for strategy in strategies {
+                let context = "\(strategy.name) under \(fault.rawValue)"
+                let run = try await claim.run(writes: 120, faults: [
+                    FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: duration),
+                ], strategy: strategy, retryBudget: .seconds(1), driver: driver)
+                let result = run.result
+                claim.expect(run.outcome.faultsApplied, "\(context): the fault never started: \(run.outcome.faultErrors)")
+                claim.expectEqual(run.outcome.results.driver, driver.description, context)
+                claim.expect(!result.indeterminate.isEmpty, "\(context): no write was indeterminate")
+                claim.expect(run.outcome.resolutionError == nil, "\(context): \(run.outcome.resolutionError ?? "")")
+                claim.expectEqual(result.unresolved, [], context)
+                claim.expectEqual(result.misresolved, [], context)
+                claim.expectEqual(result.duplicates, [], context)
+                // Read back: no element twice, and each verdict is what the table says.
+                claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "\(context): an element is in the table twice")
+                let table = Set(run.tableElements)
+                for element in result.indeterminate {
+                    let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
+                    claim.expect(run.resolveOperations[element]?.resolution == expected,
+                                 "\(context): element \(element) resolved \(run.resolveOperations[element]?.resolution?.rawValue ?? "nothing"), the table says \(expected)")
                 }
+                claim.expect(result.invariantsHold, "\(context): \(result.invariantViolations)")
             }
         }
     }
@@ -247,7 +250,7 @@ struct LibPQDriverClaims {
     static let d2 = DriverClaims.neverSentOrUnknown(.libpq)
     static let d3 = DriverClaims.commitAnsweredRollback(.libpq)
     static let d4 = DriverClaims.noSilentRetry(.libpq)
-    static let d5 = DriverClaims.mitigationsResolveEverything(.libpq)
+    static func d5(_ fault: Fault.Kind) -> Claim { DriverClaims.mitigationsResolveEverything(.libpq, under: fault) }
 
     @Test("D1 (libpq): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
     func d1() async throws { try await Self.d1.verify() }
@@ -261,8 +264,8 @@ struct LibPQDriverClaims {
     @Test("D4 (libpq): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
     func d4() async throws { try await Self.d4.verify() }
 
-    @Test("D5 (libpq): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates")
-    func d5() async throws { try await Self.d5.verify() }
+    @Test("D5 (libpq): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates", arguments: DriverClaims.mitigationFaults)
+    func d5(fault: Fault.Kind) async throws { try await Self.d5(fault).verify() }
 }
 
 /// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
@@ -273,12 +276,16 @@ final class LibPQDriverClaimsXCTests: XCTestCase {
         "testNeverSentOrUnknown": LibPQDriverClaims.d2,
         "testCommitAnsweredRollback": LibPQDriverClaims.d3,
         "testNoSilentRetry": LibPQDriverClaims.d4,
-        "testMitigationsResolveEverything": LibPQDriverClaims.d5,
+        "testMitigationsResolveEverythingUnderDropReplies": LibPQDriverClaims.d5(.dropReplies),
+        "testMitigationsResolveEverythingUnderDropCommitAck": LibPQDriverClaims.d5(.dropCommitAck),
+        "testMitigationsResolveEverythingUnderPartition": LibPQDriverClaims.d5(.partition),
     ], plan: { XCTestClaimPlan.plan })
 
     func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
     func testNeverSentOrUnknown() async throws { try await Self.claims.verify() }
     func testCommitAnsweredRollback() async throws { try await Self.claims.verify() }
     func testNoSilentRetry() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverything() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropReplies() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAck() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartition() async throws { try await Self.claims.verify() }
 }

@@ -12,7 +12,7 @@ struct PostgresNIODriverClaims {
     static let d2 = DriverClaims.neverSentOrUnknown(.postgresNIO)
     static let d3 = DriverClaims.commitAnsweredRollback(.postgresNIO)
     static let d4 = DriverClaims.noSilentRetry(.postgresNIO)
-    static let d5 = DriverClaims.mitigationsResolveEverything(.postgresNIO)
+    static func d5(_ fault: Fault.Kind) -> Claim { DriverClaims.mitigationsResolveEverything(.postgresNIO, under: fault) }
     static let d3WithTransaction = PostgresNIOFindings.withTransactionReportsSuccess
     static let d1WithoutWrapper = PostgresNIOFindings.noDeadlineOfItsOwn
 
@@ -34,8 +34,8 @@ struct PostgresNIODriverClaims {
     @Test("D4 (postgres-nio): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
     func d4() async throws { try await Self.d4.verify() }
 
-    @Test("D5 (postgres-nio): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates")
-    func d5() async throws { try await Self.d5.verify() }
+    @Test("D5 (postgres-nio): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates", arguments: DriverClaims.mitigationFaults)
+    func d5(fault: Fault.Kind) async throws { try await Self.d5(fault).verify() }
 }
 
 /// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
@@ -48,7 +48,9 @@ final class PostgresNIODriverClaimsXCTests: XCTestCase {
         "testCommitAnsweredRollback": PostgresNIODriverClaims.d3,
         "testWithTransactionReportsSuccess": PostgresNIODriverClaims.d3WithTransaction,
         "testNoSilentRetry": PostgresNIODriverClaims.d4,
-        "testMitigationsResolveEverything": PostgresNIODriverClaims.d5,
+        "testMitigationsResolveEverythingUnderDropReplies": PostgresNIODriverClaims.d5(.dropReplies),
+        "testMitigationsResolveEverythingUnderDropCommitAck": PostgresNIODriverClaims.d5(.dropCommitAck),
+        "testMitigationsResolveEverythingUnderPartition": PostgresNIODriverClaims.d5(.partition),
     ], plan: { XCTestClaimPlan.plan })
 
     func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
@@ -57,6 +59,8 @@ final class PostgresNIODriverClaimsXCTests: XCTestCase {
     func testCommitAnsweredRollback() async throws { try await Self.claims.verify() }
     func testWithTransactionReportsSuccess() async throws { try await Self.claims.verify() }
     func testNoSilentRetry() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverything() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropReplies() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAck() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartition() async throws { try await Self.claims.verify() }
 }
 #endif
