@@ -8,9 +8,7 @@ import Glibc
 #endif
 
 /// A harness that leaves namespaces, rules or servers behind breaks its users' machines.
-/// The two tests run at once: a reaper removes only what dead runs left, so the kill loop's
-/// new clusters never touch the interrupted run, which is alive until it has removed its own.
-@Suite("No trace after a crash")
+@Suite("No trace after a crash", .serialized)
 struct CrashRecoveryTests {
     /// How many times to kill a run (issue 8 asks for 20; `INDOUBT_KILL_REPEATS` overrides).
     static var repeats: Int {
@@ -71,21 +69,39 @@ struct CrashRecoveryTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        // The rounds run in lanes, which mostly wait (on a run's start, on its partition):
-        // 20 rounds took 19 s in one lane. A new cluster's reaper removes every dead run's
-        // traces, another lane's too, so a lane's kill and its look at what the killed run
-        // left pass one gate, and so does each new cluster's start.
-        let lanes = max(1, min(Self.lanes, Self.repeats))
-        let turn = AsyncGate()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<lanes {
-                group.addTask {
-                    for round in stride(from: lane + 1, through: Self.repeats, by: lanes) {
-                        guard try await Self.killAndReap(round: round, folder: folder, turn: turn) else { return }
-                    }
-                }
+        for round in 1...Self.repeats {
+            let out = folder.appendingPathComponent("run\(round)")
+            let run = try Self.startLongPartitionRun(out: out)
+            let pid = run.processIdentifier
+
+            let history = out.appendingPathComponent("history.jsonl")
+            let partitioned = try await Self.waitForPartition(history: history, while: run)
+            kill(pid, SIGKILL)
+            run.waitUntilExit()
+            try #require(partitioned, "round \(round): the run never reached its partition")
+            let killedTraces = CLIHarness.traces(ofOwner: pid)
+            #expect(!killedTraces.isEmpty, "round \(round): a killed run leaves its cluster until reaped")
+            let deadSlots = Set(killedTraces.compactMap { Naming.slot(ofName: URL(fileURLWithPath: $0).lastPathComponent) })
+            #expect(!deadSlots.isEmpty, "round \(round): no slot found in \(killedTraces)")
+
+            // The killed run's history is still readable, up to the kill.
+            let recorded = try HistoryReader.read(history)
+            #expect(recorded.operations.contains { $0.f == .startFault && $0.type == .ok })
+
+            // A new run starts: its reaper removes the dead run's namespaces, links, rules, servers and folders.
+            let next = try await NamespaceCluster.start(installation: try FaultEnvironment.installation())
+            await next.shutdown()
+            let left = CLIHarness.traces(ofOwner: pid)
+            #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
+            // Its sockets may still be retransmitting: once its uplink is gone, the guard
+            // route answers for its addresses, and nothing follows the default route.
+            #expect(SubnetGuard.isInstalled, "round \(round): no guard route for \(SubnetGuard.network)")
+            for slot in deadSlots where !FileManager.default.fileExists(atPath: Naming.stateDirectory.appendingPathComponent("slots/\(slot)").path) {
+                let route = try await Command.run(["ip", "-4", "route", "get", "\(Naming.subnet(slot: slot)).10"], check: false)
+                #expect(route.status != 0 && route.stderr.contains("No route to host"),
+                        "round \(round): the dead run's address is routed: \(route.stdout)\(route.stderr)")
             }
-            try await group.waitForAll()
+            if !left.isEmpty { break }
         }
         // No namespace of a dead owner is left anywhere (other live runs may have theirs).
         let orphans = Reaper.traces(ofSlot: nil).namespaces.filter { name in
@@ -93,61 +109,5 @@ struct CrashRecoveryTests {
             return kill(pid, 0) != 0 && errno == ESRCH
         }
         #expect(orphans.isEmpty, "namespaces of dead owners: \(orphans)")
-    }
-
-    /// How many rounds run at once (`INDOUBT_KILL_LANES`, default 2).
-    static var lanes: Int {
-        ProcessInfo.processInfo.environment["INDOUBT_KILL_LANES"].flatMap(Int.init) ?? 2
-    }
-
-    /// One round: kills a run in its partition, checks what it left and that its history
-    /// reads, then starts a new cluster and checks that its reaper removed all of it.
-    /// Returns `false` when the dead run's traces stayed (the rounds after it would only
-    /// repeat that).
-    static func killAndReap(round: Int, folder: URL, turn: AsyncGate) async throws -> Bool {
-        let out = folder.appendingPathComponent("run\(round)")
-        let run = try startLongPartitionRun(out: out)
-        let pid = run.processIdentifier
-
-        let history = out.appendingPathComponent("history.jsonl")
-        let partitioned: Bool
-        do {
-            partitioned = try await waitForPartition(history: history, while: run)
-        } catch {
-            // Cancelled (another lane failed): an interrupted run removes its own cluster.
-            kill(pid, SIGINT)
-            run.waitUntilExit()
-            throw error
-        }
-        let killedTraces = await turn.pass {
-            kill(pid, SIGKILL)
-            run.waitUntilExit()
-            return CLIHarness.traces(ofOwner: pid)
-        }
-        try #require(partitioned, "round \(round): the run never reached its partition")
-        #expect(!killedTraces.isEmpty, "round \(round): a killed run leaves its cluster until reaped")
-        let deadSlots = Set(killedTraces.compactMap { Naming.slot(ofName: URL(fileURLWithPath: $0).lastPathComponent) })
-        #expect(!deadSlots.isEmpty, "round \(round): no slot found in \(killedTraces)")
-
-        // The killed run's history is still readable, up to the kill.
-        let recorded = try HistoryReader.read(history)
-        #expect(recorded.operations.contains { $0.f == .startFault && $0.type == .ok })
-
-        // A new run starts: its reaper removes the dead run's namespaces, links, rules, servers and folders.
-        try await turn.pass {
-            let next = try await NamespaceCluster.start(installation: try FaultEnvironment.installation())
-            await next.shutdown()
-        }
-        let left = CLIHarness.traces(ofOwner: pid)
-        #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
-        // Its sockets may still be retransmitting: once its uplink is gone, the guard
-        // route answers for its addresses, and nothing follows the default route.
-        #expect(SubnetGuard.isInstalled, "round \(round): no guard route for \(SubnetGuard.network)")
-        for slot in deadSlots where !FileManager.default.fileExists(atPath: Naming.stateDirectory.appendingPathComponent("slots/\(slot)").path) {
-            let route = try await Command.run(["ip", "-4", "route", "get", "\(Naming.subnet(slot: slot)).10"], check: false)
-            #expect(route.status != 0 && route.stderr.contains("No route to host"),
-                    "round \(round): the dead run's address is routed: \(route.stdout)\(route.stderr)")
-        }
-        return left.isEmpty
     }
 }
