@@ -74,11 +74,7 @@ background_status() {
   while [ ! -f "runs/background/$1.status" ] && kill -0 "$background_pid" 2>/dev/null; do sleep 1; done
   cat "runs/background/$1.status" 2>/dev/null || echo 1
 }
-# The claims on the older versions run as background jobs (older_versions_at_once), which
-# ignore SIGINT: TERM to their `timeout` reaches its swift test.
-at_once_pids=()
-stop_at_once() { if [ "${#at_once_pids[@]}" -gt 0 ]; then kill -TERM "${at_once_pids[@]}" 2>/dev/null || true; wait "${at_once_pids[@]}" 2>/dev/null || true; fi; }
-trap 'stop_at_once; stop_background_builds; stop_egress_capture' EXIT
+trap 'stop_background_builds; stop_egress_capture' EXIT
 
 # Rules and links, not packet counters (a chain's "[packets:bytes]" moves with any traffic).
 snapshot() { { iptables-save | grep -v '^#' | sed -E 's/ \[[0-9]+:[0-9]+\]$//'; ip -o link show | awk -F': ' '{print $2}' | sort; }; }
@@ -139,70 +135,32 @@ setsid chrt --idle 0 nice -n 19 bash ci/background-builds.sh "$nio_build" runs/b
   >runs/background-builds.log 2>&1 &
 background_pid=$!
 
-# The claims on every installed version. With INDOUBT_PG set (the users' workflow matrix),
-# only that version runs.
+# The claims on every installed version, the newest first. With INDOUBT_PG set (the users'
+# workflow matrix), only that version runs.
 versions=${INDOUBT_PG:-$(ls /opt/indoubt/postgres 2>/dev/null | sort -rn | tr '\n' ' ') 15}
 newest=${versions%% *}
-older=$(echo ${versions#"$newest"})
-
-# Each claim is written for both frameworks (Tests/ClaimsTests: a Claim, a Swift Testing test
-# and an XCTest method). On the newest version both run: XCTest's 34 cases twelve at a time
-# (19 s; four at a time took 39 s, one at a time 150 s; Swift Testing runs its 21 tests, 34
-# cases, all at once anyway), then Swift Testing's. The parallel runner gives each process one
-# test, so each class's ClaimGroup starts only that test's claim.
-phase "claims pg$newest"
-echo "ci/test.sh: the claims on PostgreSQL $newest (both frameworks)"
-indoubt_junit_args "claims-pg$newest" 12
-INDOUBT_PG=$newest indoubt_within 600 swift test --skip-build "${junit[@]}" --attachments-path runs/attachments \
-  --filter "$claims" || status=1
-indoubt_junit_check "claims-pg$newest" || status=1
-phase "replication claims pg$newest"
-indoubt_junit_args "replication-pg$newest" 12
-INDOUBT_PG=$newest indoubt_within 600 swift test --skip-build "${junit[@]}" --attachments-path runs/attachments \
-  --filter "$replication_claims" || status=1
-indoubt_junit_check "replication-pg$newest" || status=1
-
-# The older versions, which are there to find what a server version changes, run Swift
-# Testing's claims alone (the same claims, 20 s less), all versions at once: the claims mostly
-# wait on faults and deadlines (one version's used half of the 2 cores), so three versions
-# together took 28-36 s instead of 60 s one after another, and their replication claims 13-17 s
-# instead of 33 s (all passed, in 3 and 2 such runs). Each writes its own log, printed when all have
-# ended. --ignore-lock: SwiftPM otherwise runs one swift test of a build folder at a time, and
-# --skip-build leaves nothing of the folder to guard.
-# Usage: older_versions_at_once STEP FILTER
-older_versions_at_once() {
-  local step=$1 filter=$2 version pids=() logs=() i rc
-  mkdir -p runs/logs
-  for version in $older; do
-    indoubt_junit_args "$step-pg$version" swift-testing
-    logs+=("runs/logs/$step-pg$version.log")
-    INDOUBT_PG=$version timeout --kill-after=30 600 swift test --skip-build --ignore-lock "${junit[@]}" \
-      --attachments-path "runs/attachments/pg$version" --filter "$filter" >"runs/logs/$step-pg$version.log" 2>&1 &
-    pids+=($!)
-    at_once_pids+=($!)
-  done
-  for i in "${!pids[@]}"; do
-    rc=0; wait "${pids[$i]}" || rc=$?
-    if [ "$rc" -ne 0 ]; then echo "ci/test.sh: ${logs[$i]} failed (exit $rc)" >&2; status=1; fi
-    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-      echo "ci/test.sh: ${logs[$i]}: did not finish within 600 s: it hung; reaping what it left" >&2
-      .build/debug/indoubt reap >&2 || true
-    fi
-  done
-  at_once_pids=()
-  for version in $older; do
-    echo "ci/test.sh: $step on PostgreSQL $version (Swift Testing), runs/logs/$step-pg$version.log:"
-    cat "runs/logs/$step-pg$version.log"
-    indoubt_junit_check "$step-pg$version" || status=1
-  done
-}
-if [ -n "${older// /}" ]; then
-  for version in $older; do mkdir -p "runs/attachments/pg$version"; done
-  phase "claims pg${older// /, pg}, at once"
-  older_versions_at_once claims "$claims"
-  phase "replication claims pg${older// /, pg}, at once"
-  older_versions_at_once replication "$replication_claims"
-fi
+for version in $versions; do
+  # Each claim is written for both frameworks (Tests/ClaimsTests: a Claim, a Swift Testing
+  # test and an XCTest method). On the newest version both run: XCTest's 34 cases twelve at
+  # a time (19 s; four at a time took 39 s, one at a time 150 s; Swift Testing runs its 21
+  # tests, 34 cases, all at once anyway), then Swift Testing's. The parallel runner gives each
+  # process one test, so each class's ClaimGroup starts only that test's claim. On the older
+  # versions, which are there to find what a server version changes, Swift Testing's alone:
+  # the same claims, 20 s less.
+  workers=12; label="both frameworks"
+  if [ "$version" != "$newest" ]; then workers=swift-testing; label="Swift Testing"; fi
+  phase "claims pg$version"
+  echo "ci/test.sh: the claims on PostgreSQL $version ($label)"
+  indoubt_junit_args "claims-pg$version" $workers
+  INDOUBT_PG=$version indoubt_within 600 swift test --skip-build "${junit[@]}" --attachments-path runs/attachments \
+    --filter "$claims" || status=1
+  indoubt_junit_check "claims-pg$version" || status=1
+  phase "replication claims pg$version"
+  indoubt_junit_args "replication-pg$version" $workers
+  INDOUBT_PG=$version indoubt_within 600 swift test --skip-build "${junit[@]}" --attachments-path runs/attachments \
+    --filter "$replication_claims" || status=1
+  indoubt_junit_check "replication-pg$version" || status=1
+done
 
 # The example package and the driver claims run on one version (the first of the loop
 # above): they are about a user's code and the drivers, not the server.
