@@ -3,10 +3,11 @@
 #
 # `swift test --xunit-output FILE` writes Swift Testing's results to FILE-swift-testing.xml
 # (FILE without its .xml, then the suffix), always; XCTest's to FILE only from SwiftPM's
-# parallel runner, so each step passes --parallel --num-workers 1: the XCTest cases still run
-# one at a time, each in a process of its own (about 0.05 s more per case), and Swift
-# Testing runs as it does without the flag. XCTest's XML says only "failure" for a failed
-# case: the reason is in the log, which prints each failed case's output.
+# parallel runner, so each step passes --parallel --num-workers N (1 unless the step says
+# otherwise): each XCTest case runs in a process of its own (about 0.05 s more per case),
+# and Swift Testing runs as it does without the flag. XCTest's XML says only "failure" for
+# a failed case: the reason is in the log, which prints each failed case's output
+# (ci/test.sh keeps each step's log in runs/logs and prints the error lines of failed ones).
 
 # Where the files go: runs/junit/STEP.xml (XCTest) and runs/junit/STEP-swift-testing.xml.
 indoubt_junit_dir="${INDOUBT_JUNIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/runs/junit}"

@@ -17,15 +17,53 @@ phase() {
 }
 phase_table() {
   phase ""
-  local total=0 i
+  local total=0 i outcome
   echo "ci/test.sh: phases"
-  echo "| phase | seconds |"
-  echo "| --- | --- |"
+  echo "| phase | seconds | outcome |"
+  echo "| --- | --- | --- |"
   for i in "${!phase_names[@]}"; do
-    echo "| ${phase_names[$i]} | ${phase_seconds[$i]} |"
+    outcome=ok
+    if [ -n "${failed_phases[${phase_names[$i]}]:-}" ]; then outcome="FAILED: ${failed_phases[${phase_names[$i]}]}"; fi
+    echo "| ${phase_names[$i]} | ${phase_seconds[$i]} | $outcome |"
     total=$(( total + phase_seconds[i] ))
   done
-  echo "| total | $total |"
+  echo "| total | $total | |"
+}
+
+# A failure marks the run failed and its phase: the summary at the end names both, since a
+# reader of CI's long log may see only its tail; LOG, if given, is searched there for the
+# errors. Usage: COMMAND || fail "what failed" [LOG]
+status=0
+declare -A failed_phases=()
+failed_logs=()
+fail() {
+  status=1
+  failed_phases[$phase_current]="${failed_phases[$phase_current]:+${failed_phases[$phase_current]}; }$1"
+  if [ -n "${2:-}" ]; then failed_logs+=("$2"); fi
+}
+# Each swift test step's output is also kept in runs/logs/STEP.log, where the summary finds
+# the reasons XCTest's JUnit XML leaves out.
+mkdir -p runs/logs
+# Prints what failed: each failed phase, each failed test case in runs/junit (the mutation
+# check's own files hold the failures it wants), and the error lines of the failed steps' logs.
+failure_summary() {
+  [ "$status" -ne 0 ] || return 0
+  local name junit_files=()
+  echo "ci/test.sh: FAILED. The phases that failed:"
+  for name in "${phase_names[@]}"; do
+    if [ -n "${failed_phases[$name]:-}" ]; then echo "  $name: ${failed_phases[$name]}"; fi
+  done
+  for name in runs/junit/*.xml; do
+    case $(basename "$name") in mutants*) ;; *) [ -e "$name" ] && junit_files+=("$name") ;; esac
+  done
+  if [ "${#junit_files[@]}" -gt 0 ]; then
+    echo "ci/test.sh: the test cases that failed (runs/junit):"
+    python3 ci/junit-failures.py "${junit_files[@]}" | sed 's/^/  /' || true
+  fi
+  if [ "${#failed_logs[@]}" -gt 0 ]; then
+    echo "ci/test.sh: the error lines of the failed steps' logs:"
+    grep -H -E ': error: |recorded an issue|did not finish within' "${failed_logs[@]}" 2>/dev/null | cut -c1-400 | head -40 | sed 's/^/  /' || true
+  fi
 }
 
 phase setup
@@ -109,15 +147,15 @@ driver_claims='DriverClaims|SafeCommitExample'
 # slowed every test beside it.
 bench_smoke='BenchmarkSmokeTests'
 
-status=0
 # The suites that need a Docker engine run in ci/test-compose.sh below, once dockerd is up;
 # here they would only be skipped.
 compose_suites='ComposeBackendTests|ComposeReplicationProfileTests|ComposeHygieneTests'
 phase unit
 # XCTest's 17 cases four at a time: 7 s instead of 14 s one at a time.
 indoubt_junit_args unit 4
-indoubt_within 1200 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$bench_smoke|$compose_suites" "$@" || status=$?
-indoubt_junit_check unit || status=1
+indoubt_within 1200 swift test "${junit[@]}" --attachments-path runs/attachments --skip "$claims|$replication_claims|$driver_claims|$bench_smoke|$compose_suites" "$@" 2>&1 \
+  | tee runs/logs/unit.log || fail "swift test failed" "runs/logs/unit.log"
+indoubt_junit_check unit || fail "no JUnit XML"
 
 # From here on, in the background, one after another (ci/background-builds.sh): the build
 # with the package trait PostgresNIO (for the driver step below) and the API documentation
@@ -153,13 +191,13 @@ for version in $versions; do
   echo "ci/test.sh: the claims on PostgreSQL $version ($label)"
   indoubt_junit_args "claims-pg$version" $workers
   INDOUBT_PG=$version indoubt_within 600 swift test --skip-build "${junit[@]}" --attachments-path runs/attachments \
-    --filter "$claims" || status=1
-  indoubt_junit_check "claims-pg$version" || status=1
+    --filter "$claims" 2>&1 | tee "runs/logs/claims-pg$version.log" || fail "swift test failed" "runs/logs/claims-pg$version.log"
+  indoubt_junit_check "claims-pg$version" || fail "no JUnit XML"
   phase "replication claims pg$version"
   indoubt_junit_args "replication-pg$version" $workers
   INDOUBT_PG=$version indoubt_within 600 swift test --skip-build "${junit[@]}" --attachments-path runs/attachments \
-    --filter "$replication_claims" || status=1
-  indoubt_junit_check "replication-pg$version" || status=1
+    --filter "$replication_claims" 2>&1 | tee "runs/logs/replication-pg$version.log" || fail "swift test failed" "runs/logs/replication-pg$version.log"
+  indoubt_junit_check "replication-pg$version" || fail "no JUnit XML"
 done
 
 # The example package and the driver claims run on one version (the first of the loop
@@ -174,8 +212,8 @@ nio_status=$(background_status nio)
 cat runs/background/nio.log 2>/dev/null || echo "ci/test.sh: the background builds ended before the postgres-nio build (runs/background-builds.log)" >&2
 case $nio_status in
   0) ;;
-  3) tail -40 runs/background/docs.log >&2 || true; status=1 ;;
-  *) tail -60 runs/background/nio-build.log >&2 || true; status=1 ;;
+  3) tail -40 runs/background/docs.log >&2 || true; fail "the docs build failed (runs/background/docs.log)" ;;
+  *) tail -60 runs/background/nio-build.log >&2 || true; fail "the postgres-nio build failed (runs/background/nio-build.log)" ;;
 esac
 phase "driver claims"
 if [ "$nio_status" = 0 ] || [ "$nio_status" = 3 ]; then
@@ -184,8 +222,8 @@ if [ "$nio_status" = 0 ] || [ "$nio_status" = 3 ]; then
   # at once, right after).
   indoubt_junit_args drivers 6
   INDOUBT_PG=$driver_version indoubt_within 900 swift test --skip-build --traits PostgresNIO --scratch-path "$nio_build" "${junit[@]}" \
-    --attachments-path runs/attachments --filter "$driver_claims|$bench_smoke" || status=1
-  indoubt_junit_check drivers || status=1
+    --attachments-path runs/attachments --filter "$driver_claims|$bench_smoke" 2>&1 | tee runs/logs/drivers.log || fail "swift test failed" "runs/logs/drivers.log"
+  indoubt_junit_check drivers || fail "no JUnit XML"
 else
   echo "ci/test.sh: the build with --traits PostgresNIO failed: no driver claims" >&2
 fi
@@ -197,8 +235,9 @@ echo "ci/test.sh: Examples/CheckoutTests on PostgreSQL $driver_version"
 # Its build ran in the background; if that failed, swift test builds again and shows why.
 [ "$(background_status example)" = 0 ] || echo "ci/test.sh: the example package's background build failed (runs/background/example.log); building it here"
 indoubt_junit_args example 2
-INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples/CheckoutTests "${junit[@]}" || status=1
-indoubt_junit_check example || status=1
+INDOUBT_PG=$driver_version indoubt_within 900 swift test --package-path Examples/CheckoutTests "${junit[@]}" 2>&1 \
+  | tee runs/logs/example.log || fail "swift test failed" "runs/logs/example.log"
+indoubt_junit_check example || fail "no JUnit XML"
 
 # Each claim's power to fail: named mutants, one at a time, in a scratch copy (ci/mutants.sh).
 # INDOUBT_MUTANTS=0 skips it (say so where you report the run).
@@ -210,7 +249,7 @@ if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
   # The unit and claims steps ran every catching test unmutated; if they passed, the
   # mutation check need not run them again.
   if [ "$status" -eq 0 ]; then baseline=passed; else baseline=run; fi
-  INDOUBT_MUTANTS_BASELINE=$baseline bash ci/mutants.sh || status=1
+  INDOUBT_MUTANTS_BASELINE=$baseline bash ci/mutants.sh || fail "ci/mutants.sh failed (its table above)"
 else
   echo "ci/test.sh: INDOUBT_MUTANTS=0: the mutation check did not run" >&2
 fi
@@ -220,19 +259,19 @@ leftovers=$( { ip netns list | grep -E '^idb' || true; ip -o link show | awk -F'
 if [ -n "$leftovers" ]; then
   echo "ci/test.sh: the tests left these behind:" >&2
   echo "$leftovers" >&2
-  status=1
+  fail "left behind: $(echo $leftovers)"
 fi
 if [ "$(snapshot)" != "$before" ]; then
   echo "ci/test.sh: the root namespace's iptables rules or links changed during the run:" >&2
   diff <(echo "$before") <(snapshot) >&2 || true
-  status=1
+  fail "the root namespace's iptables rules or links changed"
 fi
 # The Docker Compose backend comes last: starting dockerd adds docker0 and DOCKER chains to the
 # root namespace, which the comparison above must not see. INDOUBT_COMPOSE=0 skips it (for
 # a CI without a Docker engine of its own; say so where you report the run).
 if [ "${INDOUBT_COMPOSE:-1}" = 1 ]; then
   phase compose
-  bash ci/test-compose.sh || status=1
+  bash ci/test-compose.sh || fail "ci/test-compose.sh failed (runs/junit/compose*.xml)"
 else
   echo "ci/test.sh: INDOUBT_COMPOSE=0: the Docker Compose backend was not tested" >&2
 fi
@@ -243,10 +282,11 @@ if [ -n "$egress_dev" ]; then
   if [ "$leaked" -ne 0 ]; then
     echo "ci/test.sh: $leaked packet(s) to $egress_net left the machine on $egress_dev:" >&2
     tcpdump -r "$egress_pcap" -n 2>/dev/null | head -20 >&2
-    status=1
+    fail "$leaked packet(s) to $egress_net left the machine"
   else
     echo "ci/test.sh: 0 packets to $egress_net on $egress_dev during the whole run"
   fi
 fi
 phase_table
+failure_summary
 exit "$status"
