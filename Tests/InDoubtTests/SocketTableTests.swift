@@ -50,7 +50,10 @@ struct SocketTableTests {
     }
 
     static func listeningSocket() throws -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec, as every descriptor this process makes outside Command's spawn lock
+        // must be: without it, a server spawned meanwhile (CommandSpawnTests runs beside this
+        // test) inherited 20 of these sockets, and that test failed.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = UInt32(0x7f000001).bigEndian

@@ -114,7 +114,7 @@ public final class IntentLog: Sendable {
     }
 
     /// Writes `record` as one line; returns a duplicate of the file's descriptor if asked
-    /// (`-1` if `dup` failed), else `-1`.
+    /// (close-on-exec; `-1` if that failed), else `-1`.
     private func append(_ record: IntentRecord, duplicatingDescriptor: Bool) throws -> Int32 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -124,7 +124,8 @@ public final class IntentLog: Sendable {
                 let open = try writer ?? JSONLinesWriter(file: url, start: .appending)
                 writer = open
                 try open.write(record, encoder: encoder)
-                return duplicatingDescriptor ? dup(open.descriptor) : -1
+                // Close-on-exec like the original, so that no server spawned meanwhile inherits it.
+                return duplicatingDescriptor ? fcntl(open.descriptor, F_DUPFD_CLOEXEC, 0) : -1
             } catch let error as JSONLinesError {
                 throw IntentLogError(error)
             }
