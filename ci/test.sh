@@ -62,7 +62,8 @@ failure_summary() {
   fi
   if [ "${#failed_logs[@]}" -gt 0 ]; then
     echo "ci/test.sh: the error lines of the failed steps' logs:"
-    grep -H -E ': error: |recorded an issue|did not finish within' "${failed_logs[@]}" 2>/dev/null | cut -c1-400 | head -40 | sed 's/^/  /' || true
+    grep -H -E ': error: |recorded an issue|did not finish within|SURVIVED|NOT RUN|a mutant survived|does not build|without a mutant|has held' \
+      "${failed_logs[@]}" 2>/dev/null | cut -c1-400 | head -40 | sed 's/^/  /' || true
   fi
 }
 
@@ -249,7 +250,8 @@ if [ "${INDOUBT_MUTANTS:-1}" = 1 ]; then
   # The unit and claims steps ran every catching test unmutated; if they passed, the
   # mutation check need not run them again.
   if [ "$status" -eq 0 ]; then baseline=passed; else baseline=run; fi
-  INDOUBT_MUTANTS_BASELINE=$baseline bash ci/mutants.sh || fail "ci/mutants.sh failed (its table above)"
+  INDOUBT_MUTANTS_BASELINE=$baseline bash ci/mutants.sh 2>&1 | tee runs/logs/mutants.log \
+    || fail "ci/mutants.sh failed (its table: runs/logs/mutants.log)" runs/logs/mutants.log
 else
   echo "ci/test.sh: INDOUBT_MUTANTS=0: the mutation check did not run" >&2
 fi
@@ -271,7 +273,7 @@ fi
 # a CI without a Docker engine of its own; say so where you report the run).
 if [ "${INDOUBT_COMPOSE:-1}" = 1 ]; then
   phase compose
-  bash ci/test-compose.sh || fail "ci/test-compose.sh failed (runs/junit/compose*.xml)"
+  bash ci/test-compose.sh 2>&1 | tee runs/logs/compose.log || fail "ci/test-compose.sh failed" runs/logs/compose.log
 else
   echo "ci/test.sh: INDOUBT_COMPOSE=0: the Docker Compose backend was not tested" >&2
 fi
