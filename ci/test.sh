@@ -7,6 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The run goes on in a copy of this clone at a fixed path, whose builds are kept between runs
+# and rebuild only what changed (ci/stable-copy.sh); its runs/ is this clone's.
+# INDOUBT_CI_IN_PLACE=1 runs here instead, building everything in this clone's .build.
+if [ "${INDOUBT_CI_IN_PLACE:-0}" != 1 ]; then
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then exec bash ci/stable-copy.sh ci/test.sh "$@"; fi
+  echo "ci/test.sh: not in a git clone: running here, in $PWD"
+fi
+
 # Each phase's duration, printed as a table at the end (phase NAME starts one and ends the
 # one before; phase_table closes the last).
 phase_names=(); phase_seconds=(); phase_started=$(date +%s); phase_current=
