@@ -25,35 +25,28 @@ mkdir -p "$copy"
 exec 8>"$copy.lock"
 flock -w 3600 8 || { echo "ci/stable-copy.sh: another run has held $copy.lock for an hour" >&2; exit 1; }
 
-# The files a build of this clone sees: tracked, or untracked and not ignored.
-git -C "$clone" ls-files -z --cached --others --exclude-standard | python3 -c '
-import filecmp, os, shutil, sys
-clone, copy = sys.argv[1], sys.argv[2]
-wanted = {path for path in sys.stdin.read().split("\0") if path and os.path.isfile(os.path.join(clone, path))}
-written = 0
-for path in sorted(wanted):
-    source, target = os.path.join(clone, path), os.path.join(copy, path)
-    if os.path.islink(source) or os.path.islink(target):
-        if os.path.lexists(target):
-            os.remove(target)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(source, target, follow_symlinks=False)
-    elif not os.path.isfile(target) or not filecmp.cmp(source, target, shallow=False):
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(source, target)
-        written += 1
-# What the builds made is kept; everything else the clone does not have goes.
-kept = {".build", ".swiftpm", "Package.resolved", "runs"}
-removed = 0
-for folder, folders, files in os.walk(copy):
-    folders[:] = [name for name in folders if name not in kept]
-    for name in files:
-        path = os.path.relpath(os.path.join(folder, name), copy)
-        if name not in kept and path not in wanted:
-            os.remove(os.path.join(folder, name))
-            removed += 1
-print(f"ci/stable-copy.sh: {copy} synced from {clone}: {written} files written, {removed} removed, {len(wanted)} in all")
-' "$clone" "$copy"
+# The files a build of this clone sees: tracked, or untracked and not ignored. (Bash and
+# coreutils only: this runs before ci/setup.sh has installed anything.)
+declare -A wanted=()
+written=0 removed=0
+while IFS= read -r -d '' path; do
+  [ -f "$clone/$path" ] || [ -L "$clone/$path" ] || continue   # tracked, but deleted in the clone
+  wanted[$path]=1
+  if [ -L "$clone/$path" ] || [ -L "$copy/$path" ] || ! cmp -s "$clone/$path" "$copy/$path"; then
+    mkdir -p "$(dirname "$copy/$path")"
+    rm -f "$copy/$path"
+    cp -P --preserve=mode "$clone/$path" "$copy/$path"
+    written=$(( written + 1 ))
+  fi
+done < <(git -C "$clone" ls-files -z --cached --others --exclude-standard)
+# What the builds made is kept (.build, .swiftpm, Package.resolved, at any depth: the example
+# has its own); everything else the clone does not have goes.
+while IFS= read -r -d '' file; do
+  path=${file#"$copy"/}
+  if [ -z "${wanted[$path]:-}" ]; then rm -f "$file"; removed=$(( removed + 1 )); fi
+done < <(find "$copy" \( -name .build -o -name .swiftpm -o -path "$copy/runs" \) -prune -o \
+           \( -type f -o -type l \) ! -name Package.resolved -print0)
+echo "ci/stable-copy.sh: $copy synced from $clone: $written files written, $removed removed, ${#wanted[@]} in all"
 mkdir -p "$clone/runs"
 rm -rf "$copy/runs"
 ln -s "$clone/runs" "$copy/runs"
