@@ -6,8 +6,8 @@
 # background the postgres-nio build 106 s and the example package's 37 s, each compiling
 # InDoubt from scratch. The copy is synced file by file (only files whose bytes changed are
 # written, so the others keep what SwiftPM saw), and files the clone no longer has are
-# removed; what the builds made (.build, .swiftpm, Package.resolved, in the package and the
-# example) stays. Its runs/ is a link to the clone's runs/, where the reports and JUnit XML go.
+# removed; what the builds made (.build and .build-*, .swiftpm, Package.resolved, in the
+# package and the example) stays. Its runs/ is a link to the clone's runs/, where the reports and JUnit XML go.
 # One run at a time uses the copy (a lock next to it). A new machine builds everything once.
 # Usage: bash ci/stable-copy.sh SCRIPT [ARGUMENTS ...]  (ci/test.sh calls it; INDOUBT_CI_IN_PLACE=1
 #        there runs in the clone instead)
@@ -39,12 +39,12 @@ while IFS= read -r -d '' path; do
     written=$(( written + 1 ))
   fi
 done < <(git -C "$clone" ls-files -z --cached --others --exclude-standard)
-# What the builds made is kept (.build, .swiftpm, Package.resolved, at any depth: the example
-# has its own); everything else the clone does not have goes.
+# What the builds made is kept (.build and .build-*, .swiftpm, Package.resolved, at any depth:
+# the example has its own); everything else the clone does not have goes.
 while IFS= read -r -d '' file; do
   path=${file#"$copy"/}
   if [ -z "${wanted[$path]:-}" ]; then rm -f "$file"; removed=$(( removed + 1 )); fi
-done < <(find "$copy" \( -name .build -o -name .swiftpm -o -path "$copy/runs" \) -prune -o \
+done < <(find "$copy" \( -name '.build*' -o -name .swiftpm -o -path "$copy/runs" \) -prune -o \
            \( -type f -o -type l \) ! -name Package.resolved -print0)
 echo "ci/stable-copy.sh: $copy synced from $clone: $written files written, $removed removed, ${#wanted[@]} in all"
 mkdir -p "$clone/runs"
