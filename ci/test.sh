@@ -272,7 +272,7 @@ leftovers=$( { ip netns list | grep -E '^idb' || true; ip -o link show | awk -F'
 if [ -n "$leftovers" ]; then
   echo "ci/test.sh: the tests left these behind:" >&2
   echo "$leftovers" >&2
-  fail "left behind: $(echo $leftovers)"
+  fail "left behind: ${leftovers//$'\n'/ }"
 fi
 if [ "$(snapshot)" != "$before" ]; then
   echo "ci/test.sh: the root namespace's iptables rules or links changed during the run:" >&2
