@@ -133,7 +133,10 @@ public final class PostgresConnection: @unchecked Sendable {
         defer { (keywords + values).forEach { free($0) } }
         let keywordPointers = keywords.map { $0.map { UnsafePointer($0) } } + [nil]
         let valuePointers = values.map { $0.map { UnsafePointer($0) } } + [nil]
-        guard let handle = PQconnectStartParams(keywordPointers, valuePointers, 0) else {
+        // libpq makes its socket and marks it close-on-exec in two steps, inside these calls:
+        // under the spawn lock (``Command/launch(_:)``), no server spawned meanwhile can
+        // inherit it and keep the session open after the client has closed it.
+        guard let handle = Command.spawnLock.withLock({ PQconnectStartParams(keywordPointers, valuePointers, 0) }) else {
             throw PostgresError(kind: .client, message: "libpq could not allocate a connection", sent: .nothing)
         }
         do {
@@ -151,7 +154,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 default:
                     _ = try wait(handle, events: POLLOUT, deadline: deadline, sent: .nothing, context: "connecting to \(options.summary)")
                 }
-                status = PQconnectPoll(handle)
+                status = Command.spawnLock.withLock { PQconnectPoll(handle) }
             }
             guard PQsetnonblocking(handle, 1) == 0 else {
                 throw PostgresError(kind: .connect, message: "could not make the connection non-blocking: \(errorMessage(handle))", sent: .nothing)
