@@ -56,6 +56,7 @@ checker-no-read-then-lost|Sources/InDoubt/Checker/SetChecker.swift|            r
 interim-read-is-final|Sources/InDoubt/Checker/SetChecker.swift|            finalRead = nil|            _ = 0|SetCheckerTests
 client-cut-is-replication-cut|Sources/InDoubt/Cluster/NamespaceCluster+ExperimentTarget.swift|            default: clientCut()|            default: replicationCut()|ReplicationTests/clientCutFault
 doctor-exit-ignores-missing|Sources/InDoubt/Doctor/Doctor.swift|        checks.contains { $0.need == .defaultBackend && !$0.ok } ? 2 : 0|        false ? 2 : 0|DoctorTests/exitCode|DoctorCLITests/badSubnet
+reaper-not-run-at-start|Sources/InDoubt/Cluster/NamespaceCluster.swift|        let reaped = try await SlotRegistry.locked { try Reaper.reap() }|        let reaped = Reaper.Report()|CrashRecoveryTests/killDuringPartition
 spawns-unserialized|Sources/InDoubt/Support/Command.swift|        try spawnLock.withLock { try process.run() }|        try NSLock().withLock { try process.run() }|CommandSpawnTests
 gate-always-open|Sources/InDoubt/Support/AsyncGate.swift|        guard inside >= capacity else {|        guard inside >= capacity && false else {|AsyncGateTests
 pause-heal-no-sigcont|Sources/InDoubt/Cluster/NamespaceCluster+NodeFaults.swift|            for pid in still { Glibc.kill(pid, SIGCONT) }|            for pid in still where false { Glibc.kill(pid, SIGCONT) }|ReplicationTests/pausePrimaryFault

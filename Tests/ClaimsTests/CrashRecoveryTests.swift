@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// A harness that leaves namespaces, rules or servers behind breaks its users' machines.
-@Suite("No trace after a crash", .serialized)
+@Suite("No trace after a crash")
 struct CrashRecoveryTests {
     /// How many times to kill a run (issue 8 asks for 20; `INDOUBT_KILL_REPEATS` overrides).
     static var repeats: Int {
@@ -68,40 +68,20 @@ struct CrashRecoveryTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        let installation = try FaultEnvironment.installation()
 
-        for round in 1...Self.repeats {
-            let out = folder.appendingPathComponent("run\(round)")
-            let run = try Self.startLongPartitionRun(out: out)
-            let pid = run.processIdentifier
-
-            let history = out.appendingPathComponent("history.jsonl")
-            let partitioned = try await Self.waitForPartition(history: history, while: run)
-            kill(pid, SIGKILL)
-            run.waitUntilExit()
-            try #require(partitioned, "round \(round): the run never reached its partition")
-            let killedTraces = CLIHarness.traces(ofOwner: pid)
-            #expect(!killedTraces.isEmpty, "round \(round): a killed run leaves its cluster until reaped")
-            let deadSlots = Set(killedTraces.compactMap { Naming.slot(ofName: URL(fileURLWithPath: $0).lastPathComponent) })
-            #expect(!deadSlots.isEmpty, "round \(round): no slot found in \(killedTraces)")
-
-            // The killed run's history is still readable, up to the kill.
-            let recorded = try HistoryReader.read(history)
-            #expect(recorded.operations.contains { $0.f == .startFault && $0.type == .ok })
-
-            // A new run starts: its reaper removes the dead run's namespaces, links, rules, servers and folders.
-            let next = try await NamespaceCluster.start(installation: try FaultEnvironment.installation())
-            await next.shutdown()
-            let left = CLIHarness.traces(ofOwner: pid)
-            #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
-            // Its sockets may still be retransmitting: once its uplink is gone, the guard
-            // route answers for its addresses, and nothing follows the default route.
-            #expect(SubnetGuard.isInstalled, "round \(round): no guard route for \(SubnetGuard.network)")
-            for slot in deadSlots where !FileManager.default.fileExists(atPath: Naming.stateDirectory.appendingPathComponent("slots/\(slot)").path) {
-                let route = try await Command.run(["ip", "-4", "route", "get", "\(Naming.subnet(slot: slot)).10"], check: false)
-                #expect(route.status != 0 && route.stderr.contains("No route to host"),
-                        "round \(round): the dead run's address is routed: \(route.stdout)\(route.stderr)")
+        // Two lanes of rounds at once: each round mostly waits on process starts and `ip`.
+        let lanes = min(Self.lanes, Self.repeats)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<lanes {
+                let rounds = Array(stride(from: lane + 1, through: Self.repeats, by: lanes))
+                group.addTask {
+                    for round in rounds {
+                        guard try await Self.killAndReap(round: round, folder: folder, installation: installation) else { return }
+                    }
+                }
             }
-            if !left.isEmpty { break }
+            try await group.waitForAll()
         }
         // No namespace of a dead owner is left anywhere (other live runs may have theirs).
         let orphans = Reaper.traces(ofSlot: nil).namespaces.filter { name in
@@ -109,5 +89,49 @@ struct CrashRecoveryTests {
             return kill(pid, 0) != 0 && errno == ESRCH
         }
         #expect(orphans.isEmpty, "namespaces of dead owners: \(orphans)")
+    }
+
+    /// Lanes of the kill loop (`INDOUBT_KILL_LANES` overrides).
+    static var lanes: Int {
+        max(1, ProcessInfo.processInfo.environment["INDOUBT_KILL_LANES"].flatMap(Int.init) ?? 2)
+    }
+
+    /// One round: kills a run in its partition, then starts and stops a cluster, whose reaper
+    /// must remove everything the dead run left. Returns whether the next round should run.
+    static func killAndReap(round: Int, folder: URL, installation: PostgresInstallation) async throws -> Bool {
+        let out = folder.appendingPathComponent("run\(round)")
+        let run = try startLongPartitionRun(out: out)
+        let pid = run.processIdentifier
+
+        let history = out.appendingPathComponent("history.jsonl")
+        let partitioned = try await waitForPartition(history: history, while: run)
+        // Taken while the run is alive, so no reaper (another lane's, another test's) can
+        // have removed anything yet; a SIGKILL lets the run clean up nothing of it.
+        let killedTraces = CLIHarness.traces(ofOwner: pid)
+        kill(pid, SIGKILL)
+        run.waitUntilExit()
+        try #require(partitioned, "round \(round): the run never reached its partition")
+        #expect(!killedTraces.isEmpty, "round \(round): a killed run leaves its cluster until reaped")
+        let deadSlots = Set(killedTraces.compactMap { Naming.slot(ofName: URL(fileURLWithPath: $0).lastPathComponent) })
+        #expect(!deadSlots.isEmpty, "round \(round): no slot found in \(killedTraces)")
+
+        // The killed run's history is still readable, up to the kill.
+        let recorded = try HistoryReader.read(history)
+        #expect(recorded.operations.contains { $0.f == .startFault && $0.type == .ok })
+
+        // A new run starts: its reaper removes the dead run's namespaces, links, rules, servers and folders.
+        let next = try await NamespaceCluster.start(installation: installation)
+        await next.shutdown()
+        let left = CLIHarness.traces(ofOwner: pid)
+        #expect(left.isEmpty, "round \(round): the dead run (pid \(pid)) left \(left)")
+        // Its sockets may still be retransmitting: once its uplink is gone, the guard
+        // route answers for its addresses, and nothing follows the default route.
+        #expect(SubnetGuard.isInstalled, "round \(round): no guard route for \(SubnetGuard.network)")
+        for slot in deadSlots where !FileManager.default.fileExists(atPath: Naming.stateDirectory.appendingPathComponent("slots/\(slot)").path) {
+            let route = try await Command.run(["ip", "-4", "route", "get", "\(Naming.subnet(slot: slot)).10"], check: false)
+            #expect(route.status != 0 && route.stderr.contains("No route to host"),
+                    "round \(round): the dead run's address is routed: \(route.stdout)\(route.stderr)")
+        }
+        return left.isEmpty
     }
 }
