@@ -7,32 +7,38 @@ import XCTest
 /// A `ClaimGroup` runs a class's claims at once and records each one's failures in the
 /// method that verifies it, not in whichever test is current while the claim runs.
 final class ClaimGroupXCTests: XCTestCase {
-    /// When each claim of the group below ran, by name.
-    static let intervals = Mutex<[String: (start: ContinuousClock.Instant, end: ContinuousClock.Instant)]>([:])
+    /// The claims of the groups below whose body has begun, by name.
+    static let arrived = Mutex<Set<String>>([])
+    /// Whether each claim saw its partner begin while it was itself still running, by name.
+    static let met = Mutex<[String: Bool]>([:])
 
-    static func timed(_ name: String) -> Claim {
+    /// A claim that, once its server is up, waits up to 15 s for `partner`'s body to begin.
+    /// It meets the partner only if the two run at once, however long each one's server took
+    /// to start: in a plain `swift test` every XCTest class's claims start theirs at the same
+    /// time, and a fixed overlap (1.5 s of work each, compared by their start and end) failed
+    /// there on a second server that started 2 s after the first.
+    static func meeting(_ name: String, partner: String) -> Claim {
         Claim(name) { claim in
-            let start = ContinuousClock.now
-            // Work on the claim's own server, long enough that claims run one after another
-            // could not overlap by chance.
-            try await Task.sleep(for: .seconds(1.5))
+            arrived.withLock { _ = $0.insert(name) }
+            let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+            while !arrived.withLock({ $0.contains(partner) }) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let partnerBegan = arrived.withLock { $0.contains(partner) }
+            met.withLock { $0[name] = partnerBegan }
             claim.expectEqual(try await claim.query("SELECT 1").first?.int(0), 1)
-            let end = ContinuousClock.now
-            intervals.withLock { $0[name] = (start, end) }
         }
     }
 
     func testAGroupStartsItsClaimsAtOnce() async throws {
         // All selected (no specifier), whatever this process's own arguments say.
-        let group = ClaimGroup(of: Self.self, ["first": Self.timed("first"), "second": Self.timed("second")],
+        let group = ClaimGroup(of: Self.self, ["first": Self.meeting("first", partner: "second"),
+                                               "second": Self.meeting("second", partner: "first")],
                                arguments: ["InDoubtPackageTests.xctest"])
         try await group.verify(method: "first")
         try await group.verify(method: "second")
-        let (first, second) = try XCTUnwrap(Self.intervals.withLock { state in
-            state["first"].flatMap { first in state["second"].map { (first, $0) } }
-        })
-        XCTAssertLessThan(second.start, first.end, "the second claim started only after the first had ended")
-        XCTAssertLessThan(first.start, second.end)
+        let met = Self.met.withLock { [$0["first"], $0["second"]] }
+        XCTAssertEqual(met, [true, true], "the group's claims did not run at once: each saw the other begin, or not")
     }
 
     /// The claims of the group below that started, by name.
@@ -95,15 +101,15 @@ final class ClaimGroupXCTests: XCTestCase {
         let groups = PlanGroups()
         let plan = ClaimPlan(atMost: 4) { groups.all }
         let arguments = ["InDoubtPackageTests.xctest"]
-        let first = ClaimGroup(of: Self.self, ["planFirst": Self.timed("planFirst")], arguments: arguments, plan: { plan })
-        let second = ClaimGroup(of: Self.self, ["planSecond": Self.timed("planSecond")], arguments: arguments, plan: { plan })
+        let first = ClaimGroup(of: Self.self, ["planFirst": Self.meeting("planFirst", partner: "planSecond")],
+                               arguments: arguments, plan: { plan })
+        let second = ClaimGroup(of: Self.self, ["planSecond": Self.meeting("planSecond", partner: "planFirst")],
+                                arguments: arguments, plan: { plan })
         groups.all = [first, second]
         try await first.verify(method: "planFirst")
         try await second.verify(method: "planSecond")
-        let (earlier, later) = try XCTUnwrap(Self.intervals.withLock { state in
-            state["planFirst"].flatMap { first in state["planSecond"].map { (first, $0) } }
-        })
-        XCTAssertLessThan(later.start, earlier.end, "the second group's claim started only after the first group's had ended")
+        let met = Self.met.withLock { [$0["planFirst"], $0["planSecond"]] }
+        XCTAssertEqual(met, [true, true], "the plan did not start both groups' claims at once: each saw the other begin, or not")
     }
 
     /// How many claims of the plan below were running, at most, and which ran.
@@ -113,7 +119,13 @@ final class ClaimGroupXCTests: XCTestCase {
         let claim = { (name: String) in
             Claim(name) { _ in
                 Self.planTally.withLock { $0.running += 1; $0.most = max($0.most, $0.running) }
-                // Longer than a server's start, so that claims let in together overlap here.
+                // The first to begin waits for a second, whose server may start seconds later
+                // on a loaded machine; then each stays a second, in which a third let in
+                // together with them would begin too.
+                let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+                while Self.planTally.withLock({ $0.most }) < 2 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 try await Task.sleep(for: .seconds(1))
                 Self.planTally.withLock { $0.running -= 1; $0.ran.append(name) }
             }
