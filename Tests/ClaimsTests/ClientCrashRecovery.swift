@@ -117,9 +117,12 @@ struct ClientCrashRecoveryTests {
     func killedClientResolvesFromItsIntentLog() async throws { try await Self.killedClientResolvesFromItsIntentLog.verify() }
 }
 
-/// The same claim through XCTest.
+/// The same claim through XCTest, started with every other class's claims by its `ClaimGroup`
+/// of `XCTestClaimPlan` (alone, its 13 s came after every class before it).
 final class ClientCrashRecoveryXCTests: XCTestCase {
-    func testKilledClientResolvesFromItsIntentLog() async throws {
-        try await ClientCrashRecoveryTests.killedClientResolvesFromItsIntentLog.verify()
-    }
+    static let claims = ClaimGroup(of: ClientCrashRecoveryXCTests.self, [
+        "testKilledClientResolvesFromItsIntentLog": ClientCrashRecoveryTests.killedClientResolvesFromItsIntentLog,
+    ], plan: { XCTestClaimPlan.plan })
+
+    func testKilledClientResolvesFromItsIntentLog() async throws { try await Self.claims.verify() }
 }

@@ -7,7 +7,7 @@ import InDoubtTesting
 enum XCTestClaimPlan {
     static let plan: ClaimPlan = ClaimPlan(atMost: 8) {
         var groups: [ClaimGroup] = [
-            CancelledWaitClaimsXCTests.claims, ExperimentClaimsXCTests.claims, FailoverResolutionClaimsXCTests.claims,
+            CancelledWaitClaimsXCTests.claims, ClientCrashRecoveryXCTests.claims, ExperimentClaimsXCTests.claims, FailoverResolutionClaimsXCTests.claims,
             LateCommitClaimsXCTests.claims, LibPQDriverClaimsXCTests.claims, ReplicationClaimsXCTests.claims,
             ResolutionClaimsXCTests.claims, RetryClaimsXCTests.claims, SilentRollbackClaimsXCTests.claims,
             TwoPhaseCommitClaimsXCTests.claims,
