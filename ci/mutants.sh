@@ -168,10 +168,12 @@ run_tests() {
 # Swift Testing's failed tests, and XCTest's (Linux prints `FILE:LINE: error: Class.testName : failed - ...`,
 # `: XCTAssertEqual failed: ...` and the like, or `: threw error "..."` for a test that threw). Never fails itself: under `set -e` a grep that
 # matched nothing ended the script, with no table, at the first mutant caught in another way.
+# Only lines the names can be cut from count: another test's output cut into a line once put
+# a raw fragment in the table.
 # Usage: failed_tests LANE_FOLDER
 failed_tests() {
   grep -E '^✘ Test "|error: [A-Za-z]+\.test[A-Za-z0-9_]+ : (failed|threw error|XCT[A-Za-z]+ failed)' "$1/test.log" \
-    | sed -E 's/^✘ Test "([^"]*)".*/\1/; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error|XCT[A-Za-z]+ failed).*/\1/' \
+    | sed -nE 's/^✘ Test "([^"]*)".*/\1/p; s/.*error: ([A-Za-z]+\.test[A-Za-z0-9_]+) : (failed|threw error|XCT[A-Za-z]+ failed).*/\1/p' \
     | sort -u | head -3 | paste -sd ';' - || true
 }
 
