@@ -138,10 +138,12 @@ struct CancelledWaitClaims {
             + "and the checker names each as read, then lost",
         server: .replicated(Replication(standbys: 1, mode: .async), settings: [:])
     ) { claim in
-        // Asynchronous writes are fast (200 take a few hundred milliseconds), so the reader
-        // reads every 20 ms to land several reads between the cut and the failover.
-        let run = try await claim.run(writes: 400, timeout: .seconds(1), faults: [
-            ReplicationClaims.cut, FaultSchedule(.failover, start: .afterAcknowledged(250, alignedToCommit: true), duration: nil),
+        // Asynchronous writes are fast (200 took 70 ms), so the reader reads every 20 ms, and
+        // 550 writes lie between the cut and the failover: with 200, a plain swift test (every
+        // claim at once) once saw its reader's only read in the window return a snapshot
+        // taken before the cut.
+        let run = try await claim.run(writes: 800, timeout: .seconds(1), faults: [
+            ReplicationClaims.cut, FaultSchedule(.failover, start: .afterAcknowledged(600, alignedToCommit: true), duration: nil),
         ], readInterval: .milliseconds(20))
         let result = run.result
         let (cutInForce, failover) = try ReplicationClaims.expectTheFailover(run, claim)
