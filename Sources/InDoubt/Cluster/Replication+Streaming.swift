@@ -1,8 +1,12 @@
 /// Waiting until a primary's standbys stream, whichever backend runs them.
 extension Replication {
     /// Polls the primary's `pg_stat_replication` (through `primary`) until every standby of
-    /// `standbys` (by `application_name`) streams and at least ``requiredSynchronous`` of
-    /// them are `sync` or `quorum`.
+    /// `standbys` (by `application_name`) streams, at least ``requiredSynchronous`` of them
+    /// are `sync` or `quorum`, and, with synchronous replication, none is still `async`.
+    ///
+    /// A standby that has just begun to stream shows `async` until its walsender has read
+    /// its place in `synchronous_standby_names`: meanwhile `FIRST 1 (n2, n3)` made n3 the
+    /// synchronous one (seen on a loaded machine), and commits would wait for it instead.
     ///
     /// - Parameters:
     ///   - primary: How to reach the primary.
@@ -21,15 +25,32 @@ extension Replication {
         while !deadline.hasPassed {
             let rows = try await connection.query(
                 "SELECT application_name, state, sync_state FROM pg_stat_replication", deadline: .after(.seconds(2))).rows
-            let streaming = Set(rows.filter { $0.string(1) == "streaming" }.compactMap { $0.string(0) })
-            let synchronous = rows.filter { ["sync", "quorum"].contains($0.string(2) ?? "") }.count
-            if standbys.allSatisfy(streaming.contains) && synchronous >= requiredSynchronous { return }
+            let senders = rows.map { WALSender(name: $0.string(0) ?? "", state: $0.string(1) ?? "", syncState: $0.string(2) ?? "") }
+            if isStreaming(senders, standbys: standbys) { return }
             seen = rows.map { "\($0.string(0) ?? "?") \($0.string(1) ?? "?") \($0.string(2) ?? "?")" }.joined(separator: ", ")
             try await Task.sleep(for: .milliseconds(5))
         }
         throw ClusterError.replicationNotReady(
             reason: "within \(timeout), pg_stat_replication on \(primaryName) showed: \(seen.isEmpty ? "no standby" : seen)",
             logTail: await logTail())
+    }
+
+    /// A row of the primary's `pg_stat_replication`.
+    struct WALSender: Sendable, Hashable {
+        var name: String
+        var state: String
+        var syncState: String
+    }
+
+    /// Whether `senders` show every standby of `standbys` streaming, at least
+    /// ``requiredSynchronous`` of them `sync` or `quorum`, and, with synchronous replication,
+    /// none of them `async`.
+    func isStreaming(_ senders: [WALSender], standbys: [String]) -> Bool {
+        let streaming = Set(senders.filter { $0.state == "streaming" }.map(\.name))
+        let synchronous = senders.filter { ["sync", "quorum"].contains($0.syncState) }.count
+        let unranked = senders.contains { standbys.contains($0.name) && $0.syncState == "async" }
+        return standbys.allSatisfy(streaming.contains) && synchronous >= requiredSynchronous
+            && (requiredSynchronous == 0 || !unranked)
     }
 
     /// Polls the primary's `pg_stat_replication` until every standby of `standbys` has
