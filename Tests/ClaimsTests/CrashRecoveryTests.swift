@@ -102,6 +102,14 @@ struct CrashRecoveryTests {
         let out = folder.appendingPathComponent("run\(round)")
         let run = try startLongPartitionRun(out: out)
         let pid = run.processIdentifier
+        // A round given up on (the other lane failed, and this task was cancelled) must not
+        // leave its run writing through a 60 s partition: killed, it is reaped like the others.
+        defer {
+            if run.isRunning {
+                kill(pid, SIGKILL)
+                run.waitUntilExit()
+            }
+        }
 
         let history = out.appendingPathComponent("history.jsonl")
         let partitioned = try await waitForPartition(history: history, while: run)
