@@ -27,7 +27,7 @@ extension Replication {
                 "SELECT application_name, state, sync_state FROM pg_stat_replication", deadline: .after(.seconds(2))).rows
             let senders = rows.map { WALSender(name: $0.string(0) ?? "", state: $0.string(1) ?? "", syncState: $0.string(2) ?? "") }
             if isStreaming(senders, standbys: standbys) { return }
-            seen = rows.map { "\($0.string(0) ?? "?") \($0.string(1) ?? "?") \($0.string(2) ?? "?")" }.joined(separator: ", ")
+            seen = senders.map { "\($0.name) \($0.state) \($0.syncState)" }.joined(separator: ", ")
             try await Task.sleep(for: .milliseconds(5))
         }
         throw ClusterError.replicationNotReady(
