@@ -147,6 +147,41 @@ struct PostgresInstallationTests {
         #expect(none.contains("/opt/indoubt/postgres/*/bin"))
     }
 
+    @Test("A bin folder runs once per process while its binaries stay the same files, and again once one changes")
+    func inspectionsAreKeptWhileTheBinariesStand() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let bin = folder.file("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let calls = folder.file("calls")
+        func install(_ binary: String, version: String, status: Int = 0) throws {
+            let script = bin.appendingPathComponent(binary)
+            try Data("#!/bin/sh\necho \(binary) >> \(calls.path)\necho '\(binary) (PostgreSQL) \(version)'\nexit \(status)\n".utf8)
+                .write(to: script)
+            #expect(chmod(script.path, 0o755) == 0)
+        }
+        func runs() -> [String] {
+            ((try? String(contentsOf: calls, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        try install("postgres", version: "16.2")
+        try install("initdb", version: "16.2")
+
+        #expect(try PostgresInstallation.inspect(binDirectory: bin).version == "16.2")
+        #expect(runs() == ["postgres", "initdb"])
+        #expect(try PostgresInstallation.inspect(binDirectory: bin).version == "16.2")
+        #expect(runs() == ["postgres", "initdb"], "the second inspection ran the binaries again")
+
+        try install("postgres", version: "16.3")
+        #expect(try PostgresInstallation.inspect(binDirectory: bin).version == "16.3")
+        #expect(runs().count == 4)
+
+        // A failure is not kept: the next inspection runs the binaries again.
+        try install("initdb", version: "16.3", status: 1)
+        #expect(throws: ClusterError.self) { try PostgresInstallation.inspect(binDirectory: bin) }
+        #expect(throws: ClusterError.self) { try PostgresInstallation.inspect(binDirectory: bin) }
+        #expect(runs().count == 8)
+    }
+
     @Test("A folder closed to other users is named as the reason postgres cannot run a binary")
     func closedFolder() throws {
         let folder = try TemporaryFolder()

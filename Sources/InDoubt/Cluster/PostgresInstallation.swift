@@ -114,13 +114,16 @@ public struct PostgresInstallation: Sendable, Hashable, CustomStringConvertible 
     /// Reads the version of the installation in `binDirectory`, checking that both
     /// `postgres` and `initdb` run. A binary that cannot load its shared libraries is
     /// tried again with `LD_LIBRARY_PATH` set to the installation's `lib` folder; if that
-    /// works, the installation carries it in ``environment``.
+    /// works, the installation carries it in ``environment``. A folder that ran earlier in
+    /// this process is not run again while its two binaries are the same files.
     public static func inspect(binDirectory: URL) throws -> PostgresInstallation {
         let postgres = binDirectory.appendingPathComponent("postgres").path
         let initdb = binDirectory.appendingPathComponent("initdb").path
         for binary in [postgres, initdb] where !FileManager.default.isExecutableFile(atPath: binary) {
             throw ClusterError.missingBinary(binary)
         }
+        let stamps = stamps(of: binDirectory)
+        if let earlier = earlierInspection(of: binDirectory, stamps: stamps) { return earlier }
         var candidate = PostgresInstallation(binDirectory: binDirectory, version: "", major: 0)
         var outputs = try versionOutputs(of: candidate)
         if let failed = outputs.first(where: { $0.output.status != 0 }), isLoaderError(failed.output.stderr) {
@@ -144,6 +147,7 @@ public struct PostgresInstallation: Sendable, Hashable, CustomStringConvertible 
         }
         candidate.version = version
         candidate.major = major
+        remember(candidate, of: binDirectory, stamps: stamps)
         return candidate
     }
 
