@@ -14,7 +14,7 @@ public enum TemplateCache {
 
     /// The template data folder for `installation` in `directory`, made if missing.
     public static func template(for installation: PostgresInstallation, in directory: URL = directory) async throws -> URL {
-        let key = "\(installation.version)-\(stableHash(installation.binDirectory.path))"
+        let key = "\(installation.version)-\(stableHash(installation.binDirectory.path))-wal\(walSegmentMegabytes)"
         let final = directory.appendingPathComponent(key)
         let data = final.appendingPathComponent("data")
         if FileManager.default.fileExists(atPath: data.appendingPathComponent("PG_VERSION").path) { return data }
@@ -55,11 +55,18 @@ public enum TemplateCache {
         try handle.write(contentsOf: Data("host all all 0.0.0.0/0 trust\n".utf8))
     }
 
+    /// The WAL segment size of the template, in megabytes: PostgreSQL's smallest. A node's
+    /// data folder is an overlay of the template, and the first write to a WAL segment copies
+    /// the whole file up; at the default 16 MB that copy was most of what a node's start
+    /// and first commits cost.
+    public static let walSegmentMegabytes = 1
+
     /// The `initdb` command line for `installation` (before running it as `postgres`):
-    /// trust authentication, UTF-8, the C locale, no fsync. `--no-instructions` exists
-    /// from PostgreSQL 14 on and is left out before.
+    /// trust authentication, UTF-8, the C locale, no fsync, ``walSegmentMegabytes``-sized
+    /// WAL segments. `--no-instructions` exists from PostgreSQL 14 on and is left out before.
     public static func initdbCommand(_ installation: PostgresInstallation, into dataDirectory: URL) -> [String] {
-        var arguments = ["-D", dataDirectory.path, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]
+        var arguments = ["-D", dataDirectory.path, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync",
+                         "--wal-segsize=\(walSegmentMegabytes)"]
         if installation.major >= 14 { arguments.append("--no-instructions") }
         return installation.commandLine(installation.initdb, arguments)
     }
