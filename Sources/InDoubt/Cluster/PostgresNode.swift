@@ -116,13 +116,15 @@ public final class PostgresNode: Sendable {
         let manager = FileManager.default
         try manager.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
         if Overlay.isAvailable {
-            let upper = folder.appendingPathComponent("upper")
-            let work = folder.appendingPathComponent("work")
+            let layer = folder.appendingPathComponent("layer")
+            try manager.createDirectory(at: layer, withIntermediateDirectories: true)
+            try Overlay.mountMemoryLayer(at: layer)
+            let upper = layer.appendingPathComponent("upper")
+            let work = layer.appendingPathComponent("work")
             for directory in [upper, work, dataDirectory] {
                 try manager.createDirectory(at: directory, withIntermediateDirectories: true)
             }
-            try await Command.run(["chown", "-R", "postgres:", folder.path])
-            try await Command.run(["chmod", "700", upper.path, dataDirectory.path])
+            try PostgresUser.own([folder, socketDirectory, layer, upper, work, dataDirectory])
             try Overlay.mount(lower: template, upper: upper, work: work, at: dataDirectory)
         } else {
             try await Command.run(["cp", "-a", template.path, dataDirectory.path])
