@@ -221,7 +221,8 @@ public final class PostgresNode: Sendable {
     /// Pauses (SIGSTOP) or resumes (SIGCONT) every process of the node: the postmaster and
     /// all its children (every process in the node's namespace is one of them).
     /// Pausing repeats until a listing finds no process it has not stopped yet, so that a
-    /// child the postmaster forked while the first listing ran is stopped too.
+    /// child the postmaster forked while the first listing ran is stopped too, and returns
+    /// once every one of them is stopped (or gone).
     /// - Returns: the pids it signalled, in order.
     @discardableResult
     public func pause(_ paused: Bool) async throws -> [Int32] {
@@ -232,13 +233,19 @@ public final class PostgresNode: Sendable {
             for pid in fresh { Glibc.kill(pid, paused ? SIGSTOP : SIGCONT) }
             signalled.formUnion(fresh)
         }
+        if paused {
+            // In force only once each process has taken its SIGSTOP, which it does when it next runs.
+            let deadline = Deadline.after(.seconds(2))
+            while !signalled.allSatisfy(ServerProcess.isStoppedOrGone) && !deadline.hasPassed {
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+        }
         return signalled.sorted()
     }
 
     /// Every process in the node's namespace: the postmaster and its children.
     public func processes() async throws -> [Int32] {
-        try await Command.run(["ip", "netns", "pids", namespace]).stdout
-            .split(whereSeparator: \.isNewline).compactMap { Int32($0) }
+        try NamespaceFiles.pids(in: namespace)
     }
 
     /// Runs `arguments` inside the node's network namespace (for iptables and tc).

@@ -47,7 +47,7 @@ public enum Reaper {
             let live = SlotRegistry.liveOwners()
             for namespace in namespaces() where Naming.slot(ofName: namespace).map({ live[$0] == nil }) == true {
                 merge(stopServers(inNamespace: namespace), into: &report)
-                if (try? Command.runBlocking(["ip", "netns", "delete", namespace])) != nil { report.namespaces.append(namespace) }
+                if NamespaceFiles.delete(namespace) { report.namespaces.append(namespace) }
             }
             for link in links() where Naming.slot(ofName: link).map({ live[$0] == nil }) == true {
                 if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
@@ -90,7 +90,7 @@ public enum Reaper {
         }
         for namespace in namespaces() where Naming.slot(ofName: namespace) == slot {
             report.processes += stopServers(inNamespace: namespace).processes
-            if (try? Command.runBlocking(["ip", "netns", "delete", namespace])) != nil { report.namespaces.append(namespace) }
+            if NamespaceFiles.delete(namespace) { report.namespaces.append(namespace) }
         }
         for link in links() where Naming.slot(ofName: link) == slot {
             if (try? Command.runBlocking(["ip", "link", "delete", link])) != nil { report.links.append(link) }
@@ -144,28 +144,18 @@ public enum Reaper {
     /// Stops any process still running in `namespace` that runs a `postgres` binary.
     static func stopServers(inNamespace namespace: String) -> Report {
         var report = Report()
-        let pids = (try? Command.runBlocking(["ip", "netns", "pids", namespace]).stdout) ?? ""
-        for pid in pids.split(whereSeparator: \.isNewline).compactMap({ Int32($0) }) {
+        for pid in (try? NamespaceFiles.pids(in: namespace)) ?? [] {
             if ServerProcess.stop(pid: pid, ifCommandLineContains: "postgres") { report.processes.append(pid) }
         }
         return report
     }
 
     static func namespaces() -> [String] {
-        let output = (try? Command.runBlocking(["ip", "netns", "list"]).stdout) ?? ""
-        return output.split(whereSeparator: \.isNewline).compactMap { line in
-            line.split(separator: " ").first.map(String.init)
-        }.filter { $0.hasPrefix(Naming.prefix) }
+        NamespaceFiles.names().filter { $0.hasPrefix(Naming.prefix) }
     }
 
     static func links() -> [String] {
-        let output = (try? Command.runBlocking(["ip", "-o", "link", "show"]).stdout) ?? ""
-        return output.split(whereSeparator: \.isNewline).compactMap { line -> String? in
-            let fields = line.split(separator: ":", maxSplits: 2)
-            guard fields.count >= 2 else { return nil }
-            let name = fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@").first.map(String.init)
-            return name.flatMap { $0.hasPrefix(Naming.prefix) ? $0 : nil }
-        }
+        NamespaceFiles.rootLinks().filter { $0.hasPrefix(Naming.prefix) }
     }
 
     static func folders() -> [URL] {

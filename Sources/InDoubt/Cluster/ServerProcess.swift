@@ -12,12 +12,24 @@ enum ServerProcess {
         return String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 
+    /// The state letter of `pid` in `/proc/PID/stat` (`R`, `S`, `T`, ...), or `nil` if it is gone.
+    static func state(of pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].dropFirst().first
+    }
+
     /// Whether `pid` exists (and is not a zombie).
     static func isRunning(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(after: close)...].dropFirst().first
+        guard let state = state(of: pid) else { return false }
         return state != "Z" && state != "X"
+    }
+
+    /// Whether `pid` is stopped by a signal, or gone: a SIGSTOP takes effect only when the
+    /// process next runs, so a stop is in force once this holds.
+    static func isStoppedOrGone(_ pid: Int32) -> Bool {
+        guard let state = state(of: pid) else { return true }
+        return state == "T" || state == "Z" || state == "X"
     }
 
     /// Stops `pid` if its command line contains `marker`: SIGQUIT (PostgreSQL's immediate
