@@ -9,7 +9,7 @@ extension NamespaceCluster {
     /// primary (they replayed no further than it, so they can follow its new timeline), and
     /// with synchronous replication the new primary waits for them as the old one waited
     /// for its standbys, if enough are left for the quorum; then the failover waits until
-    /// they stream.
+    /// they stream the new primary's timeline.
     @discardableResult
     public func failover(probeDeadline: Duration = .seconds(2)) async throws -> Failover {
         guard replication != nil else { throw ClusterError.noStandbyToPromote(reason: "the cluster has no replication") }
@@ -41,6 +41,13 @@ extension NamespaceCluster {
         }
         // A standby that can follow streams within a fraction of a second; 5 s bounds a failover
         // whose followers cannot.
+        let following = Deadline.after(.seconds(5))
+        if let timeline = try await Promotion.timeline(chosen.connectionOptions(applicationName: "indoubt-failover"), deadline: following) {
+            for follower in followers {
+                try await Promotion.waitUntilReceiving(
+                    timeline: timeline, follower.connectionOptions(applicationName: "indoubt-failover"), name: follower.name, deadline: following)
+            }
+        }
         try await Self.waitUntilStreaming(
             primary: chosen, standbys: followers,
             replication: failover.synchronousStandbyNames.isEmpty ? Replication(standbys: followers.count, mode: .async) : replication,

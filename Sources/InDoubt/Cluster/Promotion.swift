@@ -24,4 +24,33 @@ enum Promotion {
         let result = try await connection.query("SELECT pg_last_wal_replay_lsn()::text", deadline: deadline)
         return result.rows.first?.string(0).flatMap(LogSequenceNumber.init)
     }
+
+    /// The timeline a primary writes on now (from ``WALFileName/currentSQL``).
+    static func timeline(_ options: ConnectionOptions, deadline: Deadline) async throws -> UInt32? {
+        let connection = try await PostgresConnection.connect(options, deadline: deadline)
+        defer { connection.close() }
+        let name = try await connection.query("SELECT \(WALFileName.currentSQL)", deadline: deadline).rows.first?.string(0)
+        return name.flatMap(WALFileName.init)?.timeline
+    }
+
+    /// Polls a standby's `pg_stat_wal_receiver` until it streams `timeline`.
+    ///
+    /// A standby pointed at a promoted node first streams its old timeline from it, up to
+    /// the promotion, then reconnects for the new one: until then the new primary's
+    /// `pg_stat_replication` may show the walsender that is about to end (seen on a loaded
+    /// machine: `quorum` at the wait, gone a moment later).
+    static func waitUntilReceiving(timeline: UInt32, _ options: ConnectionOptions, name: String, deadline: Deadline) async throws {
+        let connection = try await PostgresConnection.connect(options, deadline: deadline)
+        defer { connection.close() }
+        var seen = "nothing"
+        while !deadline.hasPassed {
+            let row = try await connection.query("SELECT status, received_tli::text FROM pg_stat_wal_receiver", deadline: deadline).rows.first
+            let status = row?.string(0) ?? "no WAL receiver"
+            let received = row?.string(1).flatMap { UInt32($0) }
+            if status == "streaming" && received == timeline { return }
+            seen = "\(status), timeline \(received.map(String.init) ?? "none")"
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw ClusterError.replicationNotReady(reason: "\(name) never streamed timeline \(timeline) of the new primary; its WAL receiver showed: \(seen)", logTail: "")
+    }
 }
