@@ -180,16 +180,34 @@ enum DriverClaims {
         }
     }
 
-    /// D5's faults. Each is a claim with a server of its own, so that the three run at once
-    /// rather than one after another (about 45 s, the longest claim of a run).
+    /// D5's faults and mitigations. Each pair is a claim with a server of its own, so that
+    /// all nine run at once rather than one after another (a fault's three took 20 s).
     static let mitigationFaults: [Fault.Kind] = [.dropReplies, .dropCommitAck, .partition]
 
-    /// D5: the mitigations through the driver, under one of ``mitigationFaults``. The
-    /// idempotent retry (a 1 s budget, so that some writes give up indeterminate), the ledger
-    /// and the transaction status each leave 0 unresolved, 0 misresolved and 0 duplicates,
-    /// under lost replies, lost COMMIT acknowledgements or a partition; each verdict is what
-    /// the table, read back, says.
-    static func mitigationsResolveEverything(_ driver: DatabaseDriver, under fault: Fault.Kind) -> Claim {
+    /// A mitigation D5 puts through the driver.
+    enum Mitigation: String, CaseIterable, Sendable {
+        /// The idempotent retry, with a 1 s budget, so that some writes give up indeterminate.
+        case idempotent
+        /// The ID ledger, with an intent log.
+        case ledger
+        /// The transaction status (txid).
+        case transactionStatus
+
+        /// The strategy, its intent log (for the ledger) in `folder`.
+        func strategy(intentLogIn folder: URL) -> any CommitStrategy {
+            switch self {
+            case .idempotent: IdempotentRetryStrategy()
+            case .ledger: LedgerStrategy(intentLog: folder.appendingPathComponent(RunFolder.intentLogFileName))
+            case .transactionStatus: TransactionStatusStrategy()
+            }
+        }
+    }
+
+    /// D5: a mitigation through the driver, under one of ``mitigationFaults``: the idempotent
+    /// retry, the ledger and the transaction status each leave 0 unresolved, 0 misresolved and
+    /// 0 duplicates, under lost replies, lost COMMIT acknowledgements or a partition; each
+    /// verdict is what the table, read back, says.
+    static func mitigationsResolveEverything(_ driver: DatabaseDriver, under fault: Fault.Kind, with mitigation: Mitigation) -> Claim {
         Claim("D5 (\(driver.rawValue)): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates") { claim in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indoubt-d5-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -197,34 +215,28 @@ enum DriverClaims {
             // it is retransmitted after the fence has ended its session, so it aborts, and
             // the resolvers must tell both verdicts apart.
             let duration: Duration = fault == .partition ? .milliseconds(3500) : .milliseconds(1500)
-            let strategies: [any CommitStrategy] = [
-                IdempotentRetryStrategy(),
-                LedgerStrategy(intentLog: folder.appendingPathComponent("\(fault.rawValue)-\(RunFolder.intentLogFileName)")),
-                TransactionStatusStrategy(),
-            ]
-            for strategy in strategies {
-                let context = "\(strategy.name) under \(fault.rawValue)"
-                let run = try await claim.run(writes: 120, faults: [
-                    FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: duration),
-                ], strategy: strategy, retryBudget: .seconds(1), driver: driver)
-                let result = run.result
-                claim.expect(run.outcome.faultsApplied, "\(context): the fault never started: \(run.outcome.faultErrors)")
-                claim.expectEqual(run.outcome.results.driver, driver.description, context)
-                claim.expect(!result.indeterminate.isEmpty, "\(context): no write was indeterminate")
-                claim.expect(run.outcome.resolutionError == nil, "\(context): \(run.outcome.resolutionError ?? "")")
-                claim.expectEqual(result.unresolved, [], context)
-                claim.expectEqual(result.misresolved, [], context)
-                claim.expectEqual(result.duplicates, [], context)
-                // Read back: no element twice, and each verdict is what the table says.
-                claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "\(context): an element is in the table twice")
-                let table = Set(run.tableElements)
-                for element in result.indeterminate {
-                    let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
-                    claim.expect(run.resolveOperations[element]?.resolution == expected,
-                                 "\(context): element \(element) resolved \(run.resolveOperations[element]?.resolution?.rawValue ?? "nothing"), the table says \(expected)")
-                }
-                claim.expect(result.invariantsHold, "\(context): \(result.invariantViolations)")
+            let strategy = mitigation.strategy(intentLogIn: folder)
+            let context = "\(strategy.name) under \(fault.rawValue)"
+            let run = try await claim.run(writes: 120, faults: [
+                FaultSchedule(fault, start: .afterAcknowledged(30, alignedToCommit: true), duration: duration),
+            ], strategy: strategy, retryBudget: .seconds(1), driver: driver)
+            let result = run.result
+            claim.expect(run.outcome.faultsApplied, "\(context): the fault never started: \(run.outcome.faultErrors)")
+            claim.expectEqual(run.outcome.results.driver, driver.description, context)
+            claim.expect(!result.indeterminate.isEmpty, "\(context): no write was indeterminate")
+            claim.expect(run.outcome.resolutionError == nil, "\(context): \(run.outcome.resolutionError ?? "")")
+            claim.expectEqual(result.unresolved, [], context)
+            claim.expectEqual(result.misresolved, [], context)
+            claim.expectEqual(result.duplicates, [], context)
+            // Read back: no element twice, and each verdict is what the table says.
+            claim.expectEqual(run.tableElements.count, Set(run.tableElements).count, "\(context): an element is in the table twice")
+            let table = Set(run.tableElements)
+            for element in result.indeterminate {
+                let expected: HistoryOperation.Resolution = table.contains(element) ? .committed : .aborted
+                claim.expect(run.resolveOperations[element]?.resolution == expected,
+                             "\(context): element \(element) resolved \(run.resolveOperations[element]?.resolution?.rawValue ?? "nothing"), the table says \(expected)")
             }
+            claim.expect(result.invariantsHold, "\(context): \(result.invariantViolations)")
         }
     }
 
@@ -250,7 +262,9 @@ struct LibPQDriverClaims {
     static let d2 = DriverClaims.neverSentOrUnknown(.libpq)
     static let d3 = DriverClaims.commitAnsweredRollback(.libpq)
     static let d4 = DriverClaims.noSilentRetry(.libpq)
-    static func d5(_ fault: Fault.Kind) -> Claim { DriverClaims.mitigationsResolveEverything(.libpq, under: fault) }
+    static func d5(_ fault: Fault.Kind, _ mitigation: DriverClaims.Mitigation) -> Claim {
+        DriverClaims.mitigationsResolveEverything(.libpq, under: fault, with: mitigation)
+    }
 
     @Test("D1 (libpq): a lost COMMIT acknowledgement ends the application's call with an error within its deadline")
     func d1() async throws { try await Self.d1.verify() }
@@ -264,8 +278,9 @@ struct LibPQDriverClaims {
     @Test("D4 (libpq): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
     func d4() async throws { try await Self.d4.verify() }
 
-    @Test("D5 (libpq): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates", arguments: DriverClaims.mitigationFaults)
-    func d5(fault: Fault.Kind) async throws { try await Self.d5(fault).verify() }
+    @Test("D5 (libpq): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates",
+          arguments: DriverClaims.mitigationFaults, DriverClaims.Mitigation.allCases)
+    func d5(fault: Fault.Kind, mitigation: DriverClaims.Mitigation) async throws { try await Self.d5(fault, mitigation).verify() }
 }
 
 /// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
@@ -276,16 +291,28 @@ final class LibPQDriverClaimsXCTests: XCTestCase {
         "testNeverSentOrUnknown": LibPQDriverClaims.d2,
         "testCommitAnsweredRollback": LibPQDriverClaims.d3,
         "testNoSilentRetry": LibPQDriverClaims.d4,
-        "testMitigationsResolveEverythingUnderDropReplies": LibPQDriverClaims.d5(.dropReplies),
-        "testMitigationsResolveEverythingUnderDropCommitAck": LibPQDriverClaims.d5(.dropCommitAck),
-        "testMitigationsResolveEverythingUnderPartition": LibPQDriverClaims.d5(.partition),
+        "testMitigationsResolveEverythingUnderDropRepliesIdempotent": LibPQDriverClaims.d5(.dropReplies, .idempotent),
+        "testMitigationsResolveEverythingUnderDropRepliesLedger": LibPQDriverClaims.d5(.dropReplies, .ledger),
+        "testMitigationsResolveEverythingUnderDropRepliesTransactionStatus": LibPQDriverClaims.d5(.dropReplies, .transactionStatus),
+        "testMitigationsResolveEverythingUnderDropCommitAckIdempotent": LibPQDriverClaims.d5(.dropCommitAck, .idempotent),
+        "testMitigationsResolveEverythingUnderDropCommitAckLedger": LibPQDriverClaims.d5(.dropCommitAck, .ledger),
+        "testMitigationsResolveEverythingUnderDropCommitAckTransactionStatus": LibPQDriverClaims.d5(.dropCommitAck, .transactionStatus),
+        "testMitigationsResolveEverythingUnderPartitionIdempotent": LibPQDriverClaims.d5(.partition, .idempotent),
+        "testMitigationsResolveEverythingUnderPartitionLedger": LibPQDriverClaims.d5(.partition, .ledger),
+        "testMitigationsResolveEverythingUnderPartitionTransactionStatus": LibPQDriverClaims.d5(.partition, .transactionStatus),
     ], plan: { XCTestClaimPlan.plan })
 
     func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
     func testNeverSentOrUnknown() async throws { try await Self.claims.verify() }
     func testCommitAnsweredRollback() async throws { try await Self.claims.verify() }
     func testNoSilentRetry() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverythingUnderDropReplies() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverythingUnderDropCommitAck() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverythingUnderPartition() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropRepliesIdempotent() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropRepliesLedger() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropRepliesTransactionStatus() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAckIdempotent() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAckLedger() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAckTransactionStatus() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartitionIdempotent() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartitionLedger() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartitionTransactionStatus() async throws { try await Self.claims.verify() }
 }

@@ -12,7 +12,9 @@ struct PostgresNIODriverClaims {
     static let d2 = DriverClaims.neverSentOrUnknown(.postgresNIO)
     static let d3 = DriverClaims.commitAnsweredRollback(.postgresNIO)
     static let d4 = DriverClaims.noSilentRetry(.postgresNIO)
-    static func d5(_ fault: Fault.Kind) -> Claim { DriverClaims.mitigationsResolveEverything(.postgresNIO, under: fault) }
+    static func d5(_ fault: Fault.Kind, _ mitigation: DriverClaims.Mitigation) -> Claim {
+        DriverClaims.mitigationsResolveEverything(.postgresNIO, under: fault, with: mitigation)
+    }
     static let d3WithTransaction = PostgresNIOFindings.withTransactionReportsSuccess
     static let d1WithoutWrapper = PostgresNIOFindings.noDeadlineOfItsOwn
 
@@ -34,8 +36,9 @@ struct PostgresNIODriverClaims {
     @Test("D4 (postgres-nio): the driver does not replay a write on its own: 0 duplicates with the naive client under drop-replies")
     func d4() async throws { try await Self.d4.verify() }
 
-    @Test("D5 (postgres-nio): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates", arguments: DriverClaims.mitigationFaults)
-    func d5(fault: Fault.Kind) async throws { try await Self.d5(fault).verify() }
+    @Test("D5 (postgres-nio): idempotent, ledger and txid through the driver leave 0 unresolved, 0 misresolved, 0 duplicates",
+          arguments: DriverClaims.mitigationFaults, DriverClaims.Mitigation.allCases)
+    func d5(fault: Fault.Kind, mitigation: DriverClaims.Mitigation) async throws { try await Self.d5(fault, mitigation).verify() }
 }
 
 /// The same claims through XCTest, started with every other class's claims by their `ClaimGroup`
@@ -48,9 +51,15 @@ final class PostgresNIODriverClaimsXCTests: XCTestCase {
         "testCommitAnsweredRollback": PostgresNIODriverClaims.d3,
         "testWithTransactionReportsSuccess": PostgresNIODriverClaims.d3WithTransaction,
         "testNoSilentRetry": PostgresNIODriverClaims.d4,
-        "testMitigationsResolveEverythingUnderDropReplies": PostgresNIODriverClaims.d5(.dropReplies),
-        "testMitigationsResolveEverythingUnderDropCommitAck": PostgresNIODriverClaims.d5(.dropCommitAck),
-        "testMitigationsResolveEverythingUnderPartition": PostgresNIODriverClaims.d5(.partition),
+        "testMitigationsResolveEverythingUnderDropRepliesIdempotent": PostgresNIODriverClaims.d5(.dropReplies, .idempotent),
+        "testMitigationsResolveEverythingUnderDropRepliesLedger": PostgresNIODriverClaims.d5(.dropReplies, .ledger),
+        "testMitigationsResolveEverythingUnderDropRepliesTransactionStatus": PostgresNIODriverClaims.d5(.dropReplies, .transactionStatus),
+        "testMitigationsResolveEverythingUnderDropCommitAckIdempotent": PostgresNIODriverClaims.d5(.dropCommitAck, .idempotent),
+        "testMitigationsResolveEverythingUnderDropCommitAckLedger": PostgresNIODriverClaims.d5(.dropCommitAck, .ledger),
+        "testMitigationsResolveEverythingUnderDropCommitAckTransactionStatus": PostgresNIODriverClaims.d5(.dropCommitAck, .transactionStatus),
+        "testMitigationsResolveEverythingUnderPartitionIdempotent": PostgresNIODriverClaims.d5(.partition, .idempotent),
+        "testMitigationsResolveEverythingUnderPartitionLedger": PostgresNIODriverClaims.d5(.partition, .ledger),
+        "testMitigationsResolveEverythingUnderPartitionTransactionStatus": PostgresNIODriverClaims.d5(.partition, .transactionStatus),
     ], plan: { XCTestClaimPlan.plan })
 
     func testLostAcknowledgementEndsInTime() async throws { try await Self.claims.verify() }
@@ -59,8 +68,14 @@ final class PostgresNIODriverClaimsXCTests: XCTestCase {
     func testCommitAnsweredRollback() async throws { try await Self.claims.verify() }
     func testWithTransactionReportsSuccess() async throws { try await Self.claims.verify() }
     func testNoSilentRetry() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverythingUnderDropReplies() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverythingUnderDropCommitAck() async throws { try await Self.claims.verify() }
-    func testMitigationsResolveEverythingUnderPartition() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropRepliesIdempotent() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropRepliesLedger() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropRepliesTransactionStatus() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAckIdempotent() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAckLedger() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderDropCommitAckTransactionStatus() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartitionIdempotent() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartitionLedger() async throws { try await Self.claims.verify() }
+    func testMitigationsResolveEverythingUnderPartitionTransactionStatus() async throws { try await Self.claims.verify() }
 }
 #endif
