@@ -243,9 +243,11 @@ public final class PostgresNode: Sendable {
         return signalled.sorted()
     }
 
-    /// Every process in the node's namespace: the postmaster and its children.
+    /// Every process in the node's namespace: the postmaster and its children. (It reads
+    /// all of `/proc`: off the cooperative threads, which a run's clients and reader need.)
     public func processes() async throws -> [Int32] {
-        try NamespaceFiles.pids(in: namespace)
+        let namespace = self.namespace
+        return try await Blocking.run { try NamespaceFiles.pids(in: namespace) }
     }
 
     /// Runs `arguments` inside the node's network namespace (for iptables and tc).
