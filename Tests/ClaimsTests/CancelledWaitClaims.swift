@@ -141,9 +141,11 @@ struct CancelledWaitClaims {
         // Asynchronous writes are fast (200 took 70 ms), so the reader reads every 20 ms, and
         // 550 writes lie between the cut and the failover: with 200, a plain swift test (every
         // claim at once) once saw its reader's only read in the window return a snapshot
-        // taken before the cut.
+        // taken before the cut. And the failover waits for a read invoked after the cut: a
+        // loaded process once held its reader 340 ms, past the whole window.
         let run = try await claim.run(writes: 800, timeout: .seconds(1), faults: [
-            ReplicationClaims.cut, FaultSchedule(.failover, start: .afterAcknowledged(600, alignedToCommit: true), duration: nil),
+            ReplicationClaims.cut,
+            FaultSchedule(.failover, start: .afterAcknowledged(600, alignedToCommit: true), duration: nil, afterReadSince: .replicationCut),
         ], readInterval: .milliseconds(20))
         let result = run.result
         let (cutInForce, failover) = try ReplicationClaims.expectTheFailover(run, claim)

@@ -43,4 +43,44 @@ struct NemesisGateTests {
         #expect(nemesis.appliedAll)
         await nemesis.healAll()
     }
+
+    @Test("A fault that waits for a read since another starts only once a read invoked after that one took effect has returned")
+    func faultWaitsForAReadSinceAnother() async throws {
+        let target = SlowTarget()
+        let history = try HistoryRecorder(file: nil)
+        let nemesis = Nemesis(target: target, schedules: [
+            FaultSchedule(.dropRequests, start: .afterAcknowledged(1, alignedToCommit: true), duration: nil),
+            FaultSchedule(.dropReplies, start: .afterAcknowledged(2, alignedToCommit: true), duration: nil, afterReadSince: .dropRequests),
+        ], history: history)
+        let readBeforeTheFirst = ContinuousClock.now
+        nemesis.acknowledged()
+        await nemesis.beforeCommit()
+        #expect(target.calls.withLock { $0.count } == 1)
+
+        nemesis.acknowledged()
+        nemesis.readReturned(invokedAt: readBeforeTheFirst)
+        await nemesis.beforeCommit()
+        #expect(target.calls.withLock { $0.count } == 1, "the second fault started after a read from before the first")
+        #expect(!nemesis.appliedAll)
+
+        nemesis.readReturned(invokedAt: .now)
+        await nemesis.beforeCommit()
+        #expect(target.calls.withLock { $0.count } == 2, "a read since the first fault did not start the second")
+        #expect(nemesis.appliedAll)
+        await nemesis.healAll()
+    }
+
+    @Test("A fault that waits for a read needs a reader: without one the run is refused, with a clear message")
+    func faultThatWaitsForAReadNeedsAReader() throws {
+        var configuration = ExperimentConfiguration(writes: 100, clients: 5)
+        configuration.faults = [
+            FaultSchedule(.replicationCut, start: .afterAcknowledged(10, alignedToCommit: true), duration: nil),
+            FaultSchedule(.failover, start: .afterAcknowledged(50, alignedToCommit: true), duration: nil, afterReadSince: .replicationCut),
+        ]
+        #expect { try configuration.validate() } throws: { error in
+            "\(error)".contains("waits for a read since replication-cut") && "\(error)".contains("--read-every")
+        }
+        configuration.readInterval = .milliseconds(20)
+        try configuration.validate()
+    }
 }

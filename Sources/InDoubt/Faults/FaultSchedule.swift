@@ -34,6 +34,12 @@ public struct FaultSchedule: Sendable, Hashable, CustomStringConvertible {
     public var duration: Duration?
     /// The rate for `slow`.
     public var rate: String
+    /// Beyond ``start``, the fault waits until a read of the run's reader that was invoked
+    /// after the first fault of this kind took effect has returned: a reader can be held up
+    /// for hundreds of milliseconds on a loaded machine, and a claim about what it read in
+    /// between (R5: reads of the old primary while its standby is cut off) needs one.
+    /// Needs ``ExperimentConfiguration/readInterval``. `nil`: no such wait.
+    public var afterReadSince: Fault.Kind?
     /// For a soak run: the fault starts again this long after each start (its first one as
     /// ``start`` says, the later ones on time, not aligned to a COMMIT) and lasts
     /// ``duration`` each time, until the writes end. Each cycle is a `start-fault` and
@@ -41,17 +47,19 @@ public struct FaultSchedule: Sendable, Hashable, CustomStringConvertible {
     public var cycle: Duration?
 
     /// Creates a schedule.
-    public init(_ kind: Fault.Kind, start: Start, duration: Duration?, rate: String = "256kbit", cycle: Duration? = nil) {
+    public init(_ kind: Fault.Kind, start: Start, duration: Duration?, rate: String = "256kbit", cycle: Duration? = nil,
+                afterReadSince: Fault.Kind? = nil) {
         self.kind = kind
         self.start = start
         self.duration = duration
         self.rate = rate
         self.cycle = cycle
+        self.afterReadSince = afterReadSince
     }
 
     public var description: String {
-        "\(kind.rawValue) \(start)" + (duration.map { " for \($0)" } ?? " until the writes end")
-            + (cycle.map { ", again every \($0)" } ?? "")
+        "\(kind.rawValue) \(start)" + (afterReadSince.map { " and a read since \($0.rawValue)" } ?? "")
+            + (duration.map { " for \($0)" } ?? " until the writes end") + (cycle.map { ", again every \($0)" } ?? "")
     }
 
     /// Why this schedule cannot run, or `nil` when it can: a cycle needs a fault that heals

@@ -27,6 +27,8 @@ public final class Nemesis: Sendable {
         var errors: [String] = []
         /// When each kind of fault first took effect (for ``FaultSchedule/Start/afterFault(_:delay:)``).
         var firstEffect: [Fault.Kind: ContinuousClock.Instant] = [:]
+        /// When the latest read that returned was invoked (for ``FaultSchedule/afterReadSince``).
+        var lastReadInvoked: ContinuousClock.Instant?
         /// The primary is down (killed, or being fenced) and a failover is due: new
         /// connections wait in ``beforeConnect()``.
         var primaryDown = false
@@ -58,6 +60,21 @@ public final class Nemesis: Sendable {
         acknowledgedCount.add(1, ordering: .relaxed)
     }
 
+    /// Records a read of the run's reader that returned, invoked at `invoked` (the trigger
+    /// for ``FaultSchedule/afterReadSince``).
+    public func readReturned(invokedAt invoked: ContinuousClock.Instant) {
+        state.withLock { state in
+            if state.lastReadInvoked.map({ $0 < invoked }) ?? true { state.lastReadInvoked = invoked }
+        }
+    }
+
+    /// Whether `schedule`'s ``FaultSchedule/afterReadSince`` is met (or it has none).
+    private static func hasRead(for schedule: FaultSchedule, in state: State) -> Bool {
+        guard let kind = schedule.afterReadSince else { return true }
+        guard let effect = state.firstEffect[kind], let read = state.lastReadInvoked else { return false }
+        return read > effect
+    }
+
     /// Called by a client right before it sends COMMIT: if an aligned fault is due, applies
     /// it before letting the COMMIT go.
     public func beforeCommit() async {
@@ -70,7 +87,8 @@ public final class Nemesis: Sendable {
             // while the second is still being applied).
             guard !state.gateClosed else { return .wait }
             for (index, schedule) in schedules.enumerated() where !state.triggered.contains(index) {
-                if case .afterAcknowledged(let count, true) = schedule.start, acknowledged >= count {
+                if case .afterAcknowledged(let count, true) = schedule.start, acknowledged >= count,
+                   Self.hasRead(for: schedule, in: state) {
                     state.triggered.insert(index)
                     state.gateClosed = true
                     return .apply(index)
@@ -173,6 +191,7 @@ public final class Nemesis: Sendable {
                     // again (all writes done), it never starts.
                     guard !aligned, acknowledgedCount.load(ordering: .relaxed) >= count else { return false }
                 }
+                guard Self.hasRead(for: schedule, in: state) else { return false }
                 state.triggered.insert(index)
                 return true
             }

@@ -113,7 +113,7 @@ public struct Experiment: Sendable {
         let cpuAtStart = ProcessCPUTime.ofProcess()
         async let faults: Void = nemesis.run(until: { finished.load(ordering: .relaxed) })
         let writesDone = Atomic<Bool>(false)
-        async let reads: Void = readWhileWriting(history: history, ports: ports, until: { writesDone.load(ordering: .relaxed) })
+        async let reads: Void = readWhileWriting(history: history, nemesis: nemesis, ports: ports, until: { writesDone.load(ordering: .relaxed) })
         let indeterminate = await withTaskGroup(of: [IndeterminateWrite].self) { group in
             for client in 0..<configuration.clients {
                 group.addTask {
@@ -225,7 +225,9 @@ public struct Experiment: Sendable {
     /// process `clients + 1` (the fencer and the final reader are `clients`), until `done`.
     /// A read that fails is recorded `fail` (a read changes nothing) and its connection
     /// replaced.
-    private func readWhileWriting(history: HistoryRecorder, ports: ClientPorts, until done: @Sendable () -> Bool) async {
+    private func readWhileWriting(
+        history: HistoryRecorder, nemesis: Nemesis, ports: ClientPorts, until done: @Sendable () -> Bool
+    ) async {
         guard let interval = configuration.readInterval else { return }
         let (target, name, profile, timeout) = (self.target, readerName, configuration.client, configuration.timeout)
         let process = HistoryOperation.Process.client(configuration.clients + 1)
@@ -234,12 +236,14 @@ public struct Experiment: Sendable {
             ports: ports)
         defer { session.reset() }
         while !done() {
+            let invoked = ContinuousClock.now
             history.append(process: process, type: .invoke, f: .read)
             do {
                 let deadline = Deadline.after(timeout)
                 let connection = try await session.connection(deadline: deadline)
                 let rows = try await connection.query("SELECT element FROM set_app ORDER BY id", deadline: deadline).rows
                 history.append(process: process, type: .ok, f: .read, values: try rows.map { try $0.int(0) })
+                nemesis.readReturned(invokedAt: invoked)
             } catch {
                 session.reset()
                 history.append(process: process, type: .fail, f: .read, error: String(describing: error))

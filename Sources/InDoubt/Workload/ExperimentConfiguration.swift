@@ -88,6 +88,10 @@ public struct ExperimentConfiguration: Sendable {
                 throw ExperimentError.invalid("--fault-for must be longer than 0")
             }
             if let problem = schedule.problem { throw ExperimentError.invalid("--fault-cycle: \(problem)") }
+            if let kind = schedule.afterReadSince, readInterval == nil {
+                throw ExperimentError.invalid(
+                    "the \(schedule.kind.rawValue) fault waits for a read since \(kind.rawValue), but the run has no reader: set --read-every")
+            }
             if case .afterAcknowledged(let count, _) = schedule.start, count < 0 || count >= writes {
                 throw ExperimentError.invalid("--fault-after must be between 0 and \(writes - 1) acknowledged writes, not \(count)")
             }
