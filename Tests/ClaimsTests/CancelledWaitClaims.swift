@@ -139,11 +139,13 @@ struct CancelledWaitClaims {
         server: .replicated(Replication(standbys: 1, mode: .async), settings: [:])
     ) { claim in
         // Asynchronous writes are fast (200 took 70 ms), so the reader reads every 20 ms, and
-        // 550 writes lie between the cut and the failover: with 200, a plain swift test (every
-        // claim at once) once saw its reader's only read in the window return a snapshot
-        // taken before the cut. And the failover waits for a read invoked after the cut: a
-        // loaded process once held its reader 340 ms, past the whole window.
-        let run = try await claim.run(writes: 800, timeout: .seconds(1), faults: [
+        // at least 550 writes lie between the cut and the failover: with 200, a plain swift
+        // test (every claim at once) once saw its reader's only read in the window return a
+        // snapshot taken before the cut. And the failover waits for a read invoked after the
+        // cut, with 1,000 writes to spare for it: a loaded process once held its reader
+        // 340 ms, past the whole window, and once took 590 ms for its first read, longer than
+        // 800 writes.
+        let run = try await claim.run(writes: 1600, timeout: .seconds(1), faults: [
             ReplicationClaims.cut,
             FaultSchedule(.failover, start: .afterAcknowledged(600, alignedToCommit: true), duration: nil, afterReadSince: .replicationCut),
         ], readInterval: .milliseconds(20))
