@@ -223,7 +223,7 @@ public final class PostgresNode: Sendable {
     /// Pausing repeats until a listing finds no process it has not stopped yet, so that a
     /// child the postmaster forked while the first listing ran is stopped too, and returns
     /// once every one of them is stopped (or gone).
-    /// - Returns: the pids it signalled, in order.
+    /// - Returns: the pids it stopped (pausing) or signalled (resuming), in order.
     @discardableResult
     public func pause(_ paused: Bool) async throws -> [Int32] {
         var signalled: Set<Int32> = []
@@ -234,11 +234,14 @@ public final class PostgresNode: Sendable {
             signalled.formUnion(fresh)
         }
         if paused {
-            // In force only once each process has taken its SIGSTOP, which it does when it next runs.
+            // In force only once each process has taken its SIGSTOP, which it does when it next
+            // runs. A backend that was already exiting ignores it and is gone by the heal: the
+            // pids returned are those that stopped.
             let deadline = Deadline.after(.seconds(2))
             while !signalled.allSatisfy(ServerProcess.isStoppedOrGone) && !deadline.hasPassed {
                 try? await Task.sleep(for: .milliseconds(2))
             }
+            return signalled.filter { ServerProcess.state(of: $0) == "T" }.sorted()
         }
         return signalled.sorted()
     }
