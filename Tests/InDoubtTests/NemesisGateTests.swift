@@ -20,14 +20,18 @@ struct NemesisGateTests {
         }
     }
 
+    /// A nemesis of `schedules` on a fresh ``SlowTarget``, recording into memory.
+    static func nemesis(_ schedules: [FaultSchedule]) throws -> (SlowTarget, Nemesis) {
+        let target = SlowTarget()
+        return (target, Nemesis(target: target, schedules: schedules, history: try HistoryRecorder(file: nil)))
+    }
+
     @Test("Two aligned faults due at the same count: a COMMIT that comes while the first goes in waits at the gate, and the second starts at a later COMMIT")
     func secondAlignedFaultWaitsForTheFirst() async throws {
-        let target = SlowTarget()
-        let history = try HistoryRecorder(file: nil)
-        let nemesis = Nemesis(target: target, schedules: [
+        let (target, nemesis) = try Self.nemesis([
             FaultSchedule(.dropReplies, start: .afterAcknowledged(1, alignedToCommit: true), duration: nil),
             FaultSchedule(.dropRequests, start: .afterAcknowledged(1, alignedToCommit: true), duration: nil),
-        ], history: history)
+        ])
         nemesis.acknowledged()
         async let first: Void = nemesis.beforeCommit()
         try await Task.sleep(for: .milliseconds(10))
@@ -46,12 +50,10 @@ struct NemesisGateTests {
 
     @Test("A fault that waits for a read since another starts only once a read invoked after that one took effect has returned")
     func faultWaitsForAReadSinceAnother() async throws {
-        let target = SlowTarget()
-        let history = try HistoryRecorder(file: nil)
-        let nemesis = Nemesis(target: target, schedules: [
+        let (target, nemesis) = try Self.nemesis([
             FaultSchedule(.dropRequests, start: .afterAcknowledged(1, alignedToCommit: true), duration: nil),
             FaultSchedule(.dropReplies, start: .afterAcknowledged(2, alignedToCommit: true), duration: nil, afterReadSince: .dropRequests),
-        ], history: history)
+        ])
         let readBeforeTheFirst = ContinuousClock.now
         nemesis.acknowledged()
         await nemesis.beforeCommit()
