@@ -45,8 +45,7 @@ extension PostgresNode {
     func prepareBaseBackup(of primary: PostgresNode) async throws {
         try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        try await Command.run(["chown", "-R", "postgres:", folder.path])
-        try await Command.run(["chmod", "700", dataDirectory.path])
+        try PostgresUser.own([folder, socketDirectory, dataDirectory])
         let arguments = ["-D", dataDirectory.path, "-h", primary.address, "-p", String(primary.port), "-U", "postgres",
                          "-X", "stream", "--checkpoint=fast", "--no-sync"]
         try await Command.run(PostgresUser.command(installation.commandLine(installation.pgBasebackup, arguments)))
